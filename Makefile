@@ -1,0 +1,61 @@
+# NIROMP site. `make run` serves it; `make test` checks it. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Django 6.1 needs Python 3.12 or newer. Take the first one we find: PYTHON if
+# given, pythonX.Y on the PATH, then pyenv's installs, then python3.
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 \
+	$$(ls -d $$(pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) python3; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := niromp_site.settings
+
+.PHONY: help run test lint install serve clean
+
+help:
+	@echo "make run   - set up .venv, the database and static files; serve on http://127.0.0.1:$(PORT)/"
+	@echo "make test  - install the test tools and run the whole suite, ruff, djLint and the migration check"
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (set PYTHON=/path/to/python3.12)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev,postgres]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+# A secret key for this checkout, made once and kept out of git.
+var/secret_key:
+	@mkdir -p var && umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+run: $(VENV)/.installed var/secret_key
+	@export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}"; \
+	set -e; \
+	$(BIN)/python manage.py migrate --no-input; \
+	$(BIN)/python manage.py seed_content; \
+	$(BIN)/python manage.py ensure_operator; \
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0; \
+	echo "Serving the site on http://127.0.0.1:$(PORT)/ (admin: /admin/). Ctrl-C stops it."; \
+	PORT=$(PORT) exec $(BIN)/gunicorn -c gunicorn.conf.py niromp_site.wsgi
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
+	DJANGO_SECRET_KEY=makemigrations-check $(BIN)/python manage.py makemigrations --check --dry-run
+
+test: $(VENV)/.installed-dev
+	$(MAKE) --no-print-directory lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,17 @@
+"""gunicorn settings for `make run` and production; each can be overridden
+from the environment (PORT, HOST, WEB_CONCURRENCY, GUNICORN_TIMEOUT)."""
+
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# A reader's request never needs more than this; bigger ones are refused early.
+limit_request_line = 8190
+accesslog = "-"
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 27 opens ~/.gunicorn/gunicorn.ctl by default; two instances under
+# one HOME would collide over it, and nothing here uses it.
+control_socket_disable = True

@@ -1,0 +1,44 @@
+from django.conf import settings
+
+from .models import Page
+
+SITE_NAME = "National Independent Reviewing Officer Managers Partnership"
+SITE_SHORT_NAME = "NIROMP"
+# The news list is not a Page, so it takes a fixed place in the menu order.
+NEWS_MENU_ORDER = 50
+
+
+def canonical_base(request) -> str:
+    """https://host of the site: SITE_URL when set, else where the request came."""
+    return settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+
+
+def main_menu(request) -> list[dict]:
+    pages = Page.objects.published().filter(parent=None, menu_order__isnull=False)
+    items = [(page.menu_order, page.title, page.get_absolute_url()) for page in pages]
+    items.append((NEWS_MENU_ORDER, "News", "/news/"))
+    items.sort(key=lambda item: item[0])
+    return [
+        {
+            "title": title,
+            "url": url,
+            "current": request.path == url or (url != "/" and request.path.startswith(url)),
+        }
+        for _, title, url in items
+    ]
+
+
+def site(request):
+    """What every public page's head, header and footer need, in one query."""
+    base = canonical_base(request)
+    page_number = request.GET.get("page", "")
+    canonical_url = base + request.path
+    if page_number.isdigit() and page_number != "1":
+        canonical_url += f"?page={page_number}"
+    return {
+        "site_name": SITE_NAME,
+        "site_short_name": SITE_SHORT_NAME,
+        "canonical_base": base,
+        "canonical_url": canonical_url,
+        "main_menu": main_menu(request),
+    }

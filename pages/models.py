@@ -1,0 +1,197 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from .sanitise import SanitisedHTMLField
+
+# Top-level page slugs that would shadow the site's own addresses.
+RESERVED_SLUGS = frozenset(
+    {"admin", "news", "documents", "static", "media", "sitemap.xml", "robots.txt", "home"}
+)
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class PublishedQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: published, and due. The one definition of "live"."""
+        return self.filter(status=Status.PUBLISHED, publish_at__lte=timezone.now())
+
+
+class Publishable(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200)
+    description = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="One or two sentences for search engines and link previews.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        "publish time",
+        default=timezone.now,
+        help_text="Published items appear on the site from this time (UK time).",
+    )
+    # Defaults rather than auto_now, so fixtures loaded raw still get a time.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.updated_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == Status.PUBLISHED and self.publish_at <= timezone.now()
+
+
+class Document(models.Model):
+    """A downloadable document: an uploaded file, or a file published elsewhere."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    file = models.FileField(upload_to="documents/%Y/", blank=True)
+    external_url = models.URLField(
+        "external address",
+        max_length=500,
+        blank=True,
+        help_text="Where the file is published elsewhere, when it is not uploaded here.",
+    )
+    file_type = models.CharField(
+        max_length=20, blank=True, help_text="Shown beside the link, e.g. PDF."
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_available(self) -> bool:
+        return bool(self.file or self.external_url)
+
+    @property
+    def url(self) -> str:
+        """The address a reader downloads it from ("" when it has no file yet)."""
+        if self.file:
+            return reverse("pages:document", kwargs={"slug": self.slug})
+        return self.external_url
+
+
+class Page(Publishable):
+    """A page of the site: About Us, Contact Us, a section and the pages under it."""
+
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The section this page sits in; empty for a top-level page.",
+    )
+    menu_order = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Position in the main navigation (top-level pages only); empty to leave it out.",
+    )
+    body = SanitisedHTMLField(blank=True)
+    documents = models.ManyToManyField(Document, blank=True, related_name="pages")
+    documents_heading = models.CharField(
+        max_length=200, blank=True, help_text='Heading above the downloads; "Downloads" if empty.'
+    )
+
+    class Meta:
+        ordering = ["menu_order", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "slug"],
+                condition=models.Q(parent__isnull=False),
+                name="unique_page_slug_in_section",
+                violation_error_message="A page in this section already has this slug.",
+            ),
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=models.Q(parent__isnull=True),
+                name="unique_top_level_page_slug",
+                violation_error_message="A top-level page already has this slug.",
+            ),
+        ]
+
+    def get_absolute_url(self):
+        if self.is_home:
+            return reverse("pages:home")
+        return reverse("pages:page", kwargs={"path": self.path})
+
+    def clean(self):
+        if self.parent_id is None and self.slug in RESERVED_SLUGS and not self.is_home:
+            raise ValidationError({"slug": "This address is used by another part of the site."})
+        if (
+            self.pk
+            and self.parent_id
+            and (self.parent_id == self.pk or any(a.parent_id == self.pk for a in self.ancestors))
+        ):
+            raise ValidationError({"parent": "A page cannot sit inside itself."})
+
+    @property
+    def is_home(self) -> bool:
+        return self.slug == "home" and self.parent_id is None
+
+    @property
+    def ancestors(self) -> list["Page"]:
+        """The sections above this page, nearest first (stops at a loop)."""
+        ancestors = []
+        page = self.parent
+        while page is not None and page not in ancestors and page.pk != self.pk:
+            ancestors.append(page)
+            page = page.parent
+        return ancestors
+
+    @property
+    def path(self) -> str:
+        return "/".join([a.slug for a in reversed(self.ancestors)] + [self.slug])
+
+
+class Article(Publishable):
+    """A news item or a press release: one model, as their fields barely differ."""
+
+    class Kind(models.TextChoices):
+        NEWS = "news", "News"
+        PRESS_RELEASE = "press-release", "Press release"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NEWS)
+    byline = models.CharField(max_length=200, blank=True, help_text="Who wrote it.")
+    summary = models.TextField(blank=True, help_text="The opening line shown in lists and feeds.")
+    body = SanitisedHTMLField(blank=True)
+    press_contact = models.CharField(
+        "press office",
+        max_length=300,
+        blank=True,
+        help_text="Press releases: how journalists reach the press office.",
+    )
+    notes_to_editors = SanitisedHTMLField(blank=True)
+
+    class Meta:
+        ordering = ["-publish_at"]
+        constraints = [models.UniqueConstraint(fields=["slug"], name="unique_article_slug")]
+        indexes = [models.Index(fields=["status", "publish_at"])]
+
+    def get_absolute_url(self):
+        return reverse("pages:article", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.slug in {"press-releases", "feed", "page"}:
+            raise ValidationError({"slug": "This address is used by the news pages."})

@@ -1,0 +1,37 @@
+from django.contrib.sitemaps import Sitemap
+
+from .models import Article, Page
+
+
+class PageSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        published = Page.objects.published().select_related("parent", "parent__parent")
+        return [page for page in published if all(a.is_live for a in page.ancestors)]
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class ArticleSitemap(Sitemap):
+    changefreq = "yearly"
+
+    def items(self):
+        return Article.objects.published()
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class NewsListSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return ["/news/", "/news/press-releases/"]
+
+    def location(self, item):
+        return item
+
+
+sitemaps = {"pages": PageSitemap, "news": NewsListSitemap, "articles": ArticleSitemap}

@@ -1,0 +1,26 @@
+from django.urls import path
+from django.views.generic import RedirectView
+
+from . import feeds, views
+
+app_name = "pages"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("home/", RedirectView.as_view(pattern_name="pages:home", permanent=True)),
+    # The old WordPress site's address for About Us, still linked from elsewhere.
+    path("about-us-2/", RedirectView.as_view(url="/about-us/", permanent=True)),
+    path("news/", views.ArticleListView.as_view(), name="news"),
+    path(
+        "news/press-releases/",
+        views.ArticleListView.as_view(kind="press-release"),
+        name="press_releases",
+    ),
+    path("news/feed/", feeds.NewsAtomFeed(), name="news_feed"),
+    path("news/feed/rss/", feeds.NewsRssFeed(), name="news_feed_rss"),
+    path("news/press-releases/feed/", feeds.PressAtomFeed(), name="press_feed"),
+    path("news/press-releases/feed/rss/", feeds.PressRssFeed(), name="press_feed_rss"),
+    path("news/<slug:slug>/", views.ArticleDetailView.as_view(), name="article"),
+    path("documents/<slug:slug>/", views.document_download, name="document"),
+    path("<path:path>/", views.PageDetailView.as_view(), name="page"),
+]

@@ -1,0 +1,20 @@
+"""The project's settings as the test suite runs them.
+
+niromp_site/settings.py refuses to start without a secret key when DEBUG is
+off; the suite runs with DEBUG off, as production does, so it gives one here.
+Everything else the tests need they override in conftest.py.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-a-secret")
+
+from niromp_site.settings import *  # noqa: F403
+
+# Serve static files straight from static/ (no collectstatic before a test run).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
