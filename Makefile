@@ -10,7 +10,6 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 \
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE := niromp_site.settings
 
 .PHONY: help run test lint install serve clean
 
