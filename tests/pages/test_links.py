@@ -20,9 +20,13 @@ def internal_links(response, base):
             yield url
 
 
-def test_every_internal_link_of_every_published_page_answers_200(client, seeded):
-    start = ["/", "/news/"] + [page.get_absolute_url() for page in Page.objects.published()]
-    start += [article.get_absolute_url() for article in Article.objects.published()]
+def published_urls():
+    urls = [page.get_absolute_url() for page in Page.objects.published()]
+    return urls + [article.get_absolute_url() for article in Article.objects.published()]
+
+
+def walk(client, start):
+    """Follow every internal link from `start`; return what was seen and what broke."""
     seen, queue, broken = set(start), list(start), []
     while queue:
         url = queue.pop()
@@ -36,8 +40,18 @@ def test_every_internal_link_of_every_published_page_answers_200(client, seeded)
             if link not in seen and not link.startswith("/admin/"):
                 seen.add(link)
                 queue.append(link)
+    return seen, broken
+
+
+def test_every_internal_link_of_every_published_page_answers_200(client, seeded):
+    seen, broken = walk(client, ["/", "/news/", *published_urls()])
     assert broken == []
     assert len(seen) > 15  # the walk reached the whole site, not just the start
+
+
+def test_every_published_page_can_be_reached_from_the_home_page(client, seeded):
+    seen, _ = walk(client, ["/"])
+    assert set(published_urls()) - seen == set()
 
 
 @pytest.mark.parametrize("url", ["/", "/about-us/", "/news/", "/contact-us/"])
