@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "pages",
+    "comments",
 ]
 
 MIDDLEWARE = [
@@ -196,9 +197,34 @@ if os.environ.get("EMAIL_HOST"):
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Comments (see "The comment pipeline" in DESIGN.md and the README).
+AKISMET_API_KEY = os.environ.get("AKISMET_API_KEY", "")
+AKISMET_SITE_URL = os.environ.get("AKISMET_SITE_URL", SITE_URL)
+AKISMET_API_URL = os.environ.get("AKISMET_API_URL", "https://rest.akismet.com")
+AKISMET_TIMEOUT = float(os.environ.get("AKISMET_TIMEOUT", "3"))
+# "N/period" per client IP, the period in s, m, h or d ("5/10m"); "0" turns it off.
+COMMENT_RATE_LIMIT = os.environ.get("COMMENT_RATE_LIMIT", "5/10m")
+COMMENTS_MAX_DEPTH = int(os.environ.get("COMMENTS_MAX_DEPTH", "3"))
+# Close comments on content older than this many days; 0 never closes them.
+COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "0"))
+COMMENTS_SPAM_RETENTION_DAYS = int(os.environ.get("COMMENTS_SPAM_RETENTION_DAYS", "15"))
+COMMENTS_DISCARD_RETENTION_DAYS = int(os.environ.get("COMMENTS_DISCARD_RETENTION_DAYS", "2"))
+COMMENTS_PERSONAL_DATA_RETENTION_DAYS = int(
+    os.environ.get("COMMENTS_PERSONAL_DATA_RETENTION_DAYS", "30")
+)
+# How many proxies in front of the site append to X-Forwarded-For; 0 trusts
+# only REMOTE_ADDR, so a reader cannot choose their own IP address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Background tasks (the spam check): run inline unless a worker is configured.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
+TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # httpx logs every request at INFO; the spam check's outcome is logged by us.
+    "loggers": {"httpx": {"level": "WARNING"}},
 }

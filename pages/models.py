@@ -36,6 +36,11 @@ class Publishable(models.Model):
         default=timezone.now,
         help_text="Published items appear on the site from this time (UK time).",
     )
+    comments_open = models.BooleanField(
+        default=True,
+        help_text="Readers may comment (comments also close on their own after "
+        "COMMENTS_CLOSE_AFTER_DAYS, when that is set).",
+    )
     # Defaults rather than auto_now, so fixtures loaded raw still get a time.
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)

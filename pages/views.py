@@ -2,10 +2,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
 
+from comments.views import CommentsMixin
+
 from .models import Article, Document, Page
 
 
-class PageDetailView(DetailView):
+class PageDetailView(CommentsMixin, DetailView):
     """A page found by its path (/section/page/); it and every section above
     it must be published."""
 
@@ -61,7 +63,7 @@ class ArticleListView(ListView):
         return super().get_context_data(heading=heading, kind=self.kind, **kwargs)
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(CommentsMixin, DetailView):
     context_object_name = "article"
 
     def get_queryset(self):

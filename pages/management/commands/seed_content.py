@@ -1,9 +1,10 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from comments.models import Comment
 from pages.models import Article, Document, Page
 
-SEED_FIXTURES = ["documents", "pages", "articles"]
+SEED_FIXTURES = ["documents", "pages", "articles", "comments"]
 
 
 class Command(BaseCommand):
@@ -13,7 +14,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        if Page.objects.exists() or Article.objects.exists() or Document.objects.exists():
+        if any(model.objects.exists() for model in (Page, Article, Document, Comment)):
             self.stdout.write("Content already present; the seed was not loaded.")
             return
         call_command("loaddata", *SEED_FIXTURES, verbosity=options["verbosity"])

@@ -1,0 +1,109 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout, Submit
+from django import forms
+from django.conf import settings
+
+from .models import Comment
+
+BODY_MAX_LENGTH = 5000
+
+
+class CommentForm(forms.ModelForm):
+    """A reader's comment or reply. `target` is the page or article it is on."""
+
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    remember = forms.BooleanField(
+        required=False,
+        label="Save my name and e-mail in this browser for the next time I comment",
+    )
+    # A field people never see: bots that fill in every field fill this too.
+    homepage = forms.CharField(required=False, label="Leave this field empty")
+
+    class Meta:
+        model = Comment
+        fields = ["author_name", "author_email", "author_url", "body"]
+        labels = {
+            "author_name": "Name",
+            "author_email": "E-mail",
+            "author_url": "Website (optional)",
+            "body": "Comment",
+        }
+        help_texts = {
+            "author_email": "Required. Never shown on the site.",
+            "body": f"Plain text, up to {BODY_MAX_LENGTH:,} characters. Links become clickable.",
+        }
+        widgets = {
+            "author_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "author_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "author_url": forms.URLInput(attrs={"autocomplete": "url"}),
+            "body": forms.Textarea(attrs={"rows": 7}),
+        }
+        error_messages = {
+            "author_name": {"required": "Enter your name"},
+            "author_email": {
+                "required": "Enter your e-mail address",
+                "invalid": "Enter an e-mail address like name@example.com",
+            },
+            "author_url": {"invalid": "Enter a web address like https://example.com"},
+            "body": {"required": "Enter your comment"},
+        }
+
+    def __init__(self, *args, target, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target = target
+        self.fields["author_email"].required = True
+        self.fields["body"].required = True
+        self.fields["body"].max_length = BODY_MAX_LENGTH
+        self.fields["body"].widget.attrs["maxlength"] = BODY_MAX_LENGTH
+        self.fields["author_url"].assume_scheme = "https"
+        self.helper = FormHelper()
+        self.helper.form_action = "#respond"
+        self.helper.form_id = "comment-form"
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            "parent",
+            "author_name",
+            "author_email",
+            "author_url",
+            "body",
+            Div(
+                Field("homepage", autocomplete="off", tabindex="-1"),
+                css_class="hp",
+                aria_hidden="true",
+            ),
+            "remember",
+            Submit("submit", "Post comment"),
+        )
+
+    def clean_author_name(self):
+        name = " ".join(self.cleaned_data["author_name"].split())
+        if not name:
+            raise forms.ValidationError("Enter your name")
+        return name
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].replace("\r\n", "\n").strip()
+        if not body:
+            raise forms.ValidationError("Enter your comment")
+        return body
+
+    def clean_parent(self):
+        parent_id = self.cleaned_data.get("parent")
+        if parent_id is None:
+            return None
+        parent = Comment.objects.for_target(self.target).published().filter(pk=parent_id).first()
+        if parent is None:
+            raise forms.ValidationError(
+                "The comment you are replying to is not on this page. "
+                "Post your comment without replying, or reply to another comment."
+            )
+        if parent.depth >= settings.COMMENTS_MAX_DEPTH:
+            raise forms.ValidationError(
+                "Replies cannot go any deeper here. Reply to an earlier comment in the thread, "
+                "or post a new comment."
+            )
+        return parent
+
+    @property
+    def honeypot_filled(self) -> bool:
+        return bool(self.cleaned_data.get("homepage"))

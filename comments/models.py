@@ -1,0 +1,162 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class CommentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Comment.Status.PUBLISHED)
+
+    def in_moderation(self):
+        return self.filter(status=Comment.Status.HELD)
+
+    def for_target(self, target):
+        """Comments on a page or an article."""
+        return self.filter(**{Comment.target_field(target): target})
+
+
+class Comment(models.Model):
+    """A reader's comment (or an old pingback) on a page or an article.
+
+    Every comment starts held; only a moderator publishes it. Its status and
+    spam verdict change only through comments.services, which records each
+    change as a CommentHistory row.
+    """
+
+    class Status(models.TextChoices):
+        HELD = "held", "Held for moderation"
+        PUBLISHED = "published", "Published"
+        REJECTED = "rejected", "Rejected"
+        SPAM = "spam", "Spam"
+
+    class Verdict(models.TextChoices):
+        UNCHECKED = "unchecked", "Not checked"
+        HAM = "ham", "Not spam"
+        SPAM = "spam", "Spam"
+        DISCARD = "discard", "Blatant spam"
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", "Comment"
+        PINGBACK = "pingback", "Pingback"
+
+    class Source(models.TextChoices):
+        FORM = "form", "Comment form"
+        OLD_SITE = "old-site", "Old site"
+
+    # Exactly one of page and article is set (see the constraint below).
+    # PROTECT: deleting content must never delete what readers wrote.
+    page = models.ForeignKey(
+        "pages.Page", null=True, blank=True, on_delete=models.PROTECT, related_name="comments"
+    )
+    article = models.ForeignKey(
+        "pages.Article", null=True, blank=True, on_delete=models.PROTECT, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replies",
+        verbose_name="reply to",
+    )
+    depth = models.PositiveSmallIntegerField(default=1, editable=False)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.FORM)
+
+    author_name = models.CharField("name", max_length=100)
+    author_email = models.EmailField("e-mail", blank=True)
+    author_url = models.URLField("website", max_length=300, blank=True)
+    body = models.TextField("comment", blank=True)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.HELD)
+    verdict = models.CharField(
+        "spam check", max_length=10, choices=Verdict.choices, default=Verdict.UNCHECKED
+    )
+    verdict_reason = models.CharField(
+        "spam check note",
+        max_length=300,
+        blank=True,
+        help_text="Why the comment is unchecked, or who decided.",
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+    check_attempts = models.PositiveSmallIntegerField(default=0)
+    notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When moderators were e-mailed about it."
+    )
+
+    # What the spam check needs, kept for the retention period only.
+    submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    user_agent = models.TextField(blank=True)
+    referrer = models.TextField(blank=True)
+    permalink = models.URLField(max_length=500, blank=True)
+    personal_data_removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        permissions = [("can_moderate", "Can moderate comments")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(page__isnull=False, article__isnull=True)
+                    | models.Q(page__isnull=True, article__isnull=False)
+                ),
+                name="comment_on_exactly_one_target",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["ip_address", "submitted_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.author_name} on {self.target}"
+
+    def get_absolute_url(self):
+        return f"{self.target.get_absolute_url()}#comment-{self.pk}"
+
+    @staticmethod
+    def target_field(target) -> str:
+        return target._meta.model_name  # "page" or "article"
+
+    @property
+    def target(self):
+        return self.page if self.page_id else self.article
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class CommentHistory(models.Model):
+    """One change to a comment: its status, its spam verdict, or its text."""
+
+    class Actor(models.TextChoices):
+        READER = "reader", "Reader"
+        MODERATOR = "moderator", "Moderator"
+        AKISMET = "akismet", "Akismet"
+        SYSTEM = "system", "System"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=10, choices=Comment.Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Comment.Status.choices)
+    actor = models.CharField(max_length=10, choices=Actor.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The moderator, when it was one.",
+    )
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name_plural = "comment history"
+
+    def __str__(self):
+        return f"{self.from_status or '—'} → {self.to_status} by {self.get_actor_display()}"

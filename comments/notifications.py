@@ -1,0 +1,64 @@
+"""E-mail to moderators about held comments: at most one per comment."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Comment
+
+logger = logging.getLogger(__name__)
+
+MODERATORS_GROUP = "Moderators"
+
+
+def _site_address(comment) -> str:
+    if settings.SITE_URL:
+        return settings.SITE_URL
+    scheme, _, rest = comment.permalink.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}" if rest else ""
+
+
+def notify_moderators(*, comment) -> bool:
+    """E-mail the Moderators group about a held comment, unless they have
+    been told already. Returns whether an e-mail went out."""
+    recipients = list(
+        get_user_model()
+        .objects.filter(groups__name=MODERATORS_GROUP, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if not recipients:
+        logger.warning("Comment %s is held, but no moderator has an e-mail address.", comment.pk)
+        return False
+    # Claim the notification first, so two checks of one comment send one e-mail.
+    claimed = Comment.objects.filter(pk=comment.pk, notified_at__isnull=True).update(
+        notified_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    base = _site_address(comment)
+    context = {
+        "comment": comment,
+        "target": comment.target,
+        "page_url": comment.permalink or base + comment.target.get_absolute_url(),
+        "admin_url": base + reverse("admin:comments_comment_change", args=[comment.pk]),
+    }
+    try:
+        send_mail(
+            subject=f"Comment awaiting moderation on “{comment.target}”",
+            message=render_to_string("comments/email/moderators.txt", context),
+            from_email=None,
+            recipient_list=recipients,
+        )
+    except Exception:
+        # Let a later recheck try again rather than lose the notice.
+        Comment.objects.filter(pk=comment.pk).update(notified_at=None)
+        logger.exception("Could not e-mail moderators about comment %s", comment.pk)
+        return False
+    return True

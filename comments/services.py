@@ -1,0 +1,341 @@
+"""Every write to a comment goes through here: keyword-only, atomic, and each
+change recorded as a CommentHistory row. Views, admin actions, tasks and
+commands call these; nothing else changes a comment's status."""
+
+import logging
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from . import notifications, spam
+from .models import Comment, CommentHistory
+
+logger = logging.getLogger(__name__)
+
+Actor = CommentHistory.Actor
+Status = Comment.Status
+Verdict = Comment.Verdict
+
+
+class ModerationError(Exception):
+    """A moderation step that would break the thread or the rules; the message
+    is for the moderator."""
+
+
+# Reading the rules ---------------------------------------------------------
+
+
+def comments_open(target) -> bool:
+    """Readers may comment: the content allows it and is not too old."""
+    if not target.comments_open:
+        return False
+    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    return not days or target.publish_at >= timezone.now() - timedelta(days=days)
+
+
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, timedelta] | None:
+    """ "5/10m" -> (5, 10 minutes); "0" or "" -> None (no limit)."""
+    if rate.strip() in {"", "0"}:
+        return None
+    match = _RATE.match(rate)
+    if not match:
+        raise ValueError(f"COMMENT_RATE_LIMIT must look like 5/10m, not {rate!r}")
+    count, number, unit = match.groups()
+    return int(count), timedelta(seconds=int(number or 1) * _UNIT_SECONDS[unit])
+
+
+def is_rate_limited(ip_address: str | None) -> bool:
+    """The reader at this address has posted as many comments as the window
+    allows. Counted from the comments themselves, so it holds across every
+    worker process and server without a shared cache."""
+    limit = parse_rate(settings.COMMENT_RATE_LIMIT)
+    if limit is None or not ip_address:
+        return False
+    count, window = limit
+    since = timezone.now() - window
+    return Comment.objects.filter(ip_address=ip_address, submitted_at__gte=since).count() >= count
+
+
+# Writing -------------------------------------------------------------------
+
+
+def _change(comment, *, to_status, actor, reason="", user=None, **fields) -> Comment:
+    """Set a comment's status (and other fields) and record it, in one go."""
+    from_status = comment.status
+    comment.status = to_status
+    for name, value in fields.items():
+        setattr(comment, name, value)
+    comment.save(update_fields=["status", *fields])
+    CommentHistory.objects.create(
+        comment=comment,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        user=user,
+        reason=reason[:500],
+    )
+    return comment
+
+
+@transaction.atomic
+def submit_comment(
+    *,
+    target,
+    author_name: str,
+    author_email: str,
+    body: str,
+    author_url: str = "",
+    parent: Comment | None = None,
+    ip_address: str | None = None,
+    user_agent: str = "",
+    referrer: str = "",
+    permalink: str = "",
+    honeypot_filled: bool = False,
+) -> Comment:
+    """Save a reader's comment as held (or, when a bot filled the honeypot,
+    straight into the spam folder, where a moderator can still rescue it),
+    then check it for spam once the transaction has committed."""
+    comment = Comment.objects.create(
+        **{Comment.target_field(target): target},
+        parent=parent,
+        depth=parent.depth + 1 if parent else 1,
+        author_name=author_name,
+        author_email=author_email,
+        author_url=author_url,
+        body=body,
+        status=Status.SPAM if honeypot_filled else Status.HELD,
+        verdict_reason="The hidden honeypot field was filled in." if honeypot_filled else "",
+        ip_address=ip_address,
+        user_agent=user_agent[:1000],
+        referrer=referrer[:1000],
+        permalink=permalink,
+    )
+    CommentHistory.objects.create(
+        comment=comment,
+        to_status=comment.status,
+        actor=Actor.READER,
+        reason="Submitted; the honeypot field was filled in." if honeypot_filled else "Submitted.",
+    )
+    if not honeypot_filled:
+        from .tasks import check_comment_task  # here: the task module imports this one
+
+        transaction.on_commit(lambda: check_comment_task.enqueue(comment.pk))
+    return comment
+
+
+def check_comment(*, comment_id: int) -> Comment | None:
+    """Ask Akismet about a held, unchecked comment and act on the answer.
+
+    Idempotent: a comment that is no longer held and unchecked is left alone.
+    The network call happens outside any transaction, so a slow Akismet never
+    holds the database's write lock.
+    """
+    comment = Comment.objects.filter(pk=comment_id).first()
+    if comment is None or comment.status != Status.HELD or comment.verdict != Verdict.UNCHECKED:
+        return comment
+    try:
+        verdict = spam.check(comment)
+    except spam.SpamCheckUnavailable as error:
+        comment = _record_check_failure(comment_id=comment_id, reason=str(error))
+    else:
+        comment = _record_verdict(comment_id=comment_id, verdict=verdict)
+    if comment is not None and comment.status == Status.HELD:
+        notifications.notify_moderators(comment=comment)
+    return comment
+
+
+@transaction.atomic
+def _record_verdict(*, comment_id: int, verdict: spam.Verdict) -> Comment | None:
+    comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
+    if comment is None or comment.status != Status.HELD or comment.verdict != Verdict.UNCHECKED:
+        return comment  # a moderator got there first
+    now = timezone.now()
+    common = {"checked_at": now, "check_attempts": comment.check_attempts + 1}
+    if verdict.is_discard:
+        return _change(
+            comment,
+            to_status=Status.SPAM,
+            actor=Actor.AKISMET,
+            reason="Akismet: blatant spam (discard); deleted early.",
+            verdict=Verdict.DISCARD,
+            verdict_reason="Akismet: blatant spam.",
+            **common,
+        )
+    if verdict.is_spam:
+        return _change(
+            comment,
+            to_status=Status.SPAM,
+            actor=Actor.AKISMET,
+            reason="Akismet: spam.",
+            verdict=Verdict.SPAM,
+            verdict_reason="Akismet: spam.",
+            **common,
+        )
+    return _change(
+        comment,
+        to_status=Status.HELD,
+        actor=Actor.AKISMET,
+        reason="Akismet: not spam; held for a moderator.",
+        verdict=Verdict.HAM,
+        verdict_reason="Akismet: not spam.",
+        **common,
+    )
+
+
+@transaction.atomic
+def _record_check_failure(*, comment_id: int, reason: str) -> Comment | None:
+    comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
+    if comment is None or comment.status != Status.HELD or comment.verdict != Verdict.UNCHECKED:
+        return comment
+    logger.warning("Spam check of comment %s failed: %s", comment_id, reason)
+    return _change(
+        comment,
+        to_status=Status.HELD,
+        actor=Actor.SYSTEM,
+        reason=f"Spam check failed; stays held and unchecked. {reason}",
+        verdict_reason=reason[:300],
+        check_attempts=comment.check_attempts + 1,
+    )
+
+
+def recheck_unchecked() -> dict[str, int]:
+    """Check every held, unchecked comment again (for cron and the admin)."""
+    counts = {"checked": 0, "still_unchecked": 0}
+    pending = Comment.objects.filter(status=Status.HELD, verdict=Verdict.UNCHECKED)
+    for comment_id in pending.values_list("pk", flat=True).order_by("pk"):
+        comment = check_comment(comment_id=comment_id)
+        if comment is not None and comment.verdict == Verdict.UNCHECKED:
+            counts["still_unchecked"] += 1
+        else:
+            counts["checked"] += 1
+    return counts
+
+
+@transaction.atomic
+def approve(*, comment: Comment, moderator, reason: str = "") -> Comment:
+    """Publish a comment. Refused for a reply whose parent is not published."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.parent_id and comment.parent.status != Status.PUBLISHED:
+        raise ModerationError(
+            f"Comment {comment.pk} replies to a comment that is not published; "
+            "approve that one first."
+        )
+    if comment.status == Status.PUBLISHED:
+        return comment
+    return _change(
+        comment,
+        to_status=Status.PUBLISHED,
+        actor=Actor.MODERATOR,
+        user=moderator,
+        reason=reason or "Approved.",
+    )
+
+
+@transaction.atomic
+def reject(*, comment: Comment, moderator, reason: str = "") -> Comment:
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.status == Status.REJECTED:
+        return comment
+    return _change(
+        comment,
+        to_status=Status.REJECTED,
+        actor=Actor.MODERATOR,
+        user=moderator,
+        reason=reason or "Rejected.",
+    )
+
+
+def mark_spam(*, comment: Comment, moderator) -> Comment:
+    """Move a comment to the spam folder and teach Akismet (submit-spam)."""
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if comment.status == Status.SPAM:
+            return comment
+        _change(
+            comment,
+            to_status=Status.SPAM,
+            actor=Actor.MODERATOR,
+            user=moderator,
+            reason="Marked as spam by a moderator.",
+            verdict=Verdict.SPAM,
+            verdict_reason="A moderator marked it as spam.",
+        )
+    _report(comment, spam.report_spam, "submit-spam")
+    return comment
+
+
+def mark_not_spam(*, comment: Comment, moderator, publish: bool = False) -> Comment:
+    """Take a comment out of the spam folder (held, or published) and teach
+    Akismet (submit-ham)."""
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        to_status = Status.PUBLISHED if publish else Status.HELD
+        if publish and comment.parent_id and comment.parent.status != Status.PUBLISHED:
+            raise ModerationError(
+                f"Comment {comment.pk} replies to a comment that is not published."
+            )
+        _change(
+            comment,
+            to_status=to_status,
+            actor=Actor.MODERATOR,
+            user=moderator,
+            reason="Marked as not spam by a moderator.",
+            verdict=Verdict.HAM,
+            verdict_reason="A moderator marked it as not spam.",
+        )
+    _report(comment, spam.report_ham, "submit-ham")
+    return comment
+
+
+def _report(comment: Comment, send, name: str) -> None:
+    """Tell Akismet about a moderator's correction; a failure is recorded, not raised."""
+    if comment.source != Comment.Source.FORM:
+        return
+    try:
+        send(comment)
+        note = f"Reported to Akismet ({name})."
+    except spam.SpamCheckUnavailable as error:
+        note = f"Could not report to Akismet ({name}): {error}"
+    CommentHistory.objects.create(
+        comment=comment,
+        from_status=comment.status,
+        to_status=comment.status,
+        actor=Actor.SYSTEM,
+        reason=note[:500],
+    )
+
+
+def purge(*, dry_run: bool = False, now=None) -> dict[str, int]:
+    """Delete old spam (blatant spam sooner) and strip IP address, browser and
+    referrer from comments past the retention period."""
+    now = now or timezone.now()
+    spam_before = now - timedelta(days=settings.COMMENTS_SPAM_RETENTION_DAYS)
+    discard_before = now - timedelta(days=settings.COMMENTS_DISCARD_RETENTION_DAYS)
+    personal_before = now - timedelta(days=settings.COMMENTS_PERSONAL_DATA_RETENTION_DAYS)
+
+    old_spam = Comment.objects.filter(status=Status.SPAM, replies__isnull=True).filter(
+        submitted_at__lt=spam_before
+    ) | Comment.objects.filter(
+        status=Status.SPAM,
+        verdict=Verdict.DISCARD,
+        replies__isnull=True,
+        submitted_at__lt=discard_before,
+    )
+    personal = Comment.objects.filter(
+        submitted_at__lt=personal_before, personal_data_removed_at__isnull=True
+    )
+    counts = {"spam_deleted": old_spam.count(), "personal_data_removed": personal.count()}
+    if not dry_run:
+        with transaction.atomic():
+            old_spam.delete()
+            personal.update(
+                ip_address=None, user_agent="", referrer="", personal_data_removed_at=now
+            )
+    return counts

@@ -1,0 +1,181 @@
+"""The reader's side: the comments and the form under a page or an article.
+
+Pages and articles mix CommentsMixin into their detail views, so a comment is
+posted to the address of the page it is on, and a form with mistakes is shown
+again on that page with the reader's text kept."""
+
+import ipaddress
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+
+from . import services
+from .forms import CommentForm
+from .models import Comment
+
+PENDING_COOKIE = "comments_pending"
+AUTHOR_COOKIE = "comment_author"
+PENDING_MAX_AGE = 30 * 86400
+AUTHOR_MAX_AGE = 365 * 86400
+
+
+def client_ip(request) -> str | None:
+    """REMOTE_ADDR, or, behind TRUSTED_PROXY_COUNT proxies, the address the
+    nearest of them saw (the rest of X-Forwarded-For is the client's to forge)."""
+    address = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [p for p in forwarded if p]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def _read_signed(request, name, max_age, default):
+    try:
+        return signing.loads(request.COOKIES[name], salt=name, max_age=max_age)
+    except (KeyError, signing.BadSignature):
+        return default
+
+
+def _set_signed(response, request, name, value, max_age):
+    response.set_cookie(
+        name,
+        signing.dumps(value, salt=name),
+        max_age=max_age,
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def pending_ids(request) -> list[int]:
+    """The reader's own held comments, from a signed cookie set when they posted."""
+    ids = _read_signed(request, PENDING_COOKIE, PENDING_MAX_AGE, [])
+    return [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
+
+
+def build_thread(target, own_pending: list[int]) -> tuple[list[Comment], int]:
+    """Published comments (and the reader's own held ones) as a tree, oldest
+    first; returns the top-level comments and the number published."""
+    visible = list(
+        Comment.objects.for_target(target)
+        .filter(Q(status=Comment.Status.PUBLISHED) | Q(pk__in=own_pending, status="held"))
+        .order_by("submitted_at", "pk")
+    )
+    by_id = {comment.pk: comment for comment in visible}
+    replies = defaultdict(list)
+    roots = []
+    for comment in visible:
+        comment.thread_replies = replies[comment.pk]
+        if comment.parent_id in by_id:
+            replies[comment.parent_id].append(comment)
+        else:
+            roots.append(comment)
+    published = sum(1 for comment in visible if comment.is_published)
+    return roots, published
+
+
+class CommentsMixin:
+    """For a DetailView of a page or an article: shows its comments and
+    takes new ones by POST to the same address."""
+
+    def get_comment_form(self, data=None):
+        target = self.object
+        initial = {}
+        if data is None:
+            remembered = _read_signed(self.request, AUTHOR_COOKIE, AUTHOR_MAX_AGE, {})
+            if isinstance(remembered, dict):
+                initial = {
+                    "author_name": remembered.get("name", ""),
+                    "author_email": remembered.get("email", ""),
+                    "author_url": remembered.get("url", ""),
+                    "remember": True,
+                }
+            reply_to = self.request.GET.get("replyto", "")
+            if reply_to.isdigit():
+                initial["parent"] = int(reply_to)
+        return CommentForm(data=data, initial=initial, target=target)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        target = self.object
+        roots, count = build_thread(target, pending_ids(self.request))
+        form = kwargs.get("comment_form") or self.get_comment_form()
+        reply_to = None
+        parent_id = form["parent"].value()
+        if parent_id and str(parent_id).isdigit():
+            reply_to = (
+                Comment.objects.for_target(target).published().filter(pk=int(parent_id)).first()
+            )
+        context.update(
+            comments=roots,
+            comment_count=count,
+            comment_form=form,
+            comments_open=services.comments_open(target),
+            reply_to=reply_to,
+            max_depth=settings.COMMENTS_MAX_DEPTH,
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        target = self.object
+        form = self.get_comment_form(data=request.POST)
+        if not services.comments_open(target):
+            form.add_error(None, "Comments are closed on this page, so your comment was not sent.")
+            return self.render_form(form, status=403)
+        if not form.is_valid():
+            return self.render_form(form, status=200)
+        ip = client_ip(request)
+        if services.is_rate_limited(ip):
+            form.add_error(
+                None,
+                "You have sent several comments in a short time. Your comment has not "
+                "been sent yet: please wait a few minutes, then send it again.",
+            )
+            return self.render_form(form, status=429)
+        data = form.cleaned_data
+        comment = services.submit_comment(
+            target=target,
+            parent=data["parent"],
+            author_name=data["author_name"],
+            author_email=data["author_email"],
+            author_url=data["author_url"],
+            body=data["body"],
+            ip_address=ip,
+            user_agent=request.headers.get("User-Agent", ""),
+            referrer=request.headers.get("Referer", ""),
+            permalink=request.build_absolute_uri(target.get_absolute_url()),
+            honeypot_filled=form.honeypot_filled,
+        )
+        messages.success(
+            request,
+            "Thank you. Your comment has been received and is awaiting moderation; "
+            "it will appear here once a moderator has approved it.",
+        )
+        response = HttpResponseRedirect(f"{target.get_absolute_url()}#comment-{comment.pk}")
+        own = [*pending_ids(request), comment.pk][-20:]
+        _set_signed(response, request, PENDING_COOKIE, own, PENDING_MAX_AGE)
+        if data["remember"]:
+            details = {
+                "name": data["author_name"],
+                "email": data["author_email"],
+                "url": data["author_url"],
+            }
+            _set_signed(response, request, AUTHOR_COOKIE, details, AUTHOR_MAX_AGE)
+        else:
+            response.delete_cookie(AUTHOR_COOKIE, samesite="Lax")
+        return response
+
+    def render_form(self, form, *, status):
+        context = self.get_context_data(object=self.object, comment_form=form)
+        return self.render_to_response(context, status=status)
