@@ -339,3 +339,50 @@ def purge(*, dry_run: bool = False, now=None) -> dict[str, int]:
                 ip_address=None, user_agent="", referrer="", personal_data_removed_at=now
             )
     return counts
+
+
+def export_commenter(*, email: str) -> list[dict]:
+    """Everything the site holds about the person with this e-mail address
+    (a subject access request)."""
+    comments = Comment.objects.filter(author_email__iexact=email.strip()).select_related(
+        "page", "article"
+    )
+    return [
+        {
+            "id": comment.pk,
+            "on": str(comment.target),
+            "address": comment.target.get_absolute_url(),
+            "submitted_at": comment.submitted_at.isoformat(),
+            "status": comment.status,
+            "name": comment.author_name,
+            "email": comment.author_email,
+            "website": comment.author_url,
+            "comment": comment.body,
+            "ip_address": comment.ip_address,
+            "user_agent": comment.user_agent,
+            "referrer": comment.referrer,
+        }
+        for comment in comments
+    ]
+
+
+@transaction.atomic
+def erase_commenter(*, email: str) -> dict[str, int]:
+    """Erase the comments of the person with this e-mail address. A comment
+    that others have replied to keeps its place in the thread, emptied of
+    everything that was theirs."""
+    comments = Comment.objects.filter(author_email__iexact=email.strip())
+    with_replies = comments.filter(replies__isnull=False).distinct()
+    anonymised = with_replies.update(
+        author_name="Anonymous",
+        author_email="",
+        author_url="",
+        body="[Removed at the author's request.]",
+        ip_address=None,
+        user_agent="",
+        referrer="",
+        personal_data_removed_at=timezone.now(),
+    )
+    deleted = comments.exclude(pk__in=with_replies.values("pk")).count()
+    comments.exclude(pk__in=with_replies.values("pk")).delete()
+    return {"deleted": deleted, "anonymised": anonymised}

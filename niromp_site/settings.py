@@ -219,6 +219,9 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Background tasks (the spam check): run inline unless a worker is configured.
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
 TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
+if TASKS_BACKEND.startswith("django_tasks_db."):
+    # A worker (`manage.py db_worker`) runs the checks; pip install -e '.[worker]'.
+    INSTALLED_APPS.append("django_tasks_db")
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Throughput and latency of the public pages, served as `make run` serves them
+# (gunicorn, DEBUG off, whitenoise), measured with wrk from a second process.
+#
+#   bench/run.sh            # 10 s per URL, 8 connections
+#   DURATION=30s CONNECTIONS=32 bench/run.sh
+#
+# Needs wrk (apt-get install wrk). Uses its own database and port; prints one
+# line per URL: requests/s, median and 99th-percentile latency, and the
+# gunicorn workers' resident memory afterwards. Compare ratios within one run:
+# the machines are shared and noisy.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+make --no-print-directory install >/dev/null
+
+tmp=$(mktemp -d)
+port=${PORT:-8791}
+export DJANGO_SECRET_KEY=bench-only DATABASE_URL="sqlite:///$tmp/db.sqlite3" \
+  DJANGO_STATIC_ROOT="$tmp/static" PORT="$port" WEB_CONCURRENCY=${WEB_CONCURRENCY:-2} \
+  GUNICORN_THREADS=${GUNICORN_THREADS:-2}
+.venv/bin/python manage.py migrate -v0
+.venv/bin/python manage.py seed_content -v0 >/dev/null
+.venv/bin/python manage.py collectstatic --no-input -v0
+.venv/bin/gunicorn -c gunicorn.conf.py --access-logfile /dev/null niromp_site.wsgi 2>"$tmp/gunicorn.log" &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$tmp"' EXIT
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.2; done
+
+css=$(curl -s "http://127.0.0.1:$port/" | grep -o '/static/css/site[^"]*')
+printf '%-52s %10s %9s %9s\n' url req/s p50 p99
+for path in / /about-us/ /strategic-priorities/ /news/ \
+  /news/niromp-responds-to-community-care-poll/ /news/feed/ /sitemap.xml "$css"; do
+  out=$(wrk -t2 -c"${CONNECTIONS:-8}" -d"${DURATION:-10s}" --latency "http://127.0.0.1:$port$path")
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  errors=$(grep -E "Non-2xx|Socket errors" <<<"$out" || true)
+  printf '%-52s %10s %9s %9s %s\n' "$path" "$rps" "$p50" "$p99" "$errors"
+done
+rss=$(ps -o rss= --ppid "$server" | awk '{s+=$1} END {printf "%.0f", s/1024}')
+echo "gunicorn workers' resident memory: ${rss} MiB ($WEB_CONCURRENCY workers)"
