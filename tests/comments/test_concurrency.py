@@ -1,0 +1,260 @@
+"""Many readers commenting at the same moment, against the site as production runs it.
+
+The fixture builds a throw-away site the way `make run` does (migrate, seed_content,
+collectstatic, then gunicorn with several worker processes and threads) on its own
+SQLite file, and the tests fire a burst of comment POSTs from separate threads, each
+with its own browser-like session. Every comment must be saved, exactly once, held
+for moderation: none lost, no 500, no "database is locked".
+
+These tests talk to the server's own database (a subprocess's SQLite file, read
+afterwards with the sqlite3 module), so they use no pytest-django database fixture.
+Run with `pytest -s` to see the figures.
+"""
+
+import os
+import re
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+GUNICORN = VENV_BIN / "gunicorn"
+TIMEOUT = 30  # seconds for any one request; gunicorn's own timeout is the same
+
+pytestmark = pytest.mark.skipif(not GUNICORN.exists(), reason=f"no gunicorn at {GUNICORN}")
+
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken"\s+value="([^"]+)"')
+
+
+@dataclass
+class LiveSite:
+    url: str
+    database: Path
+    log: Path
+
+    def log_tail(self, lines: int = 80) -> str:
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _site_environment(tmp: Path, port: int) -> dict[str, str]:
+    """The process environment without anything the test run set for itself
+    (tests.settings, a PostgreSQL DATABASE_URL, Akismet, rate limits) and with
+    what production sets."""
+    keep = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DJANGO_", "AKISMET_", "COMMENT", "GUNICORN_", "TASKS_"))
+        and name not in {"DATABASE_URL", "PORT", "HOST", "WEB_CONCURRENCY", "SITE_URL"}
+    }
+    return {
+        **keep,
+        "DJANGO_SECRET_KEY": "concurrency-test-only-not-a-secret",
+        "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "COMMENT_RATE_LIMIT": "0",
+        "AKISMET_API_KEY": "",  # the spam check fails fast: comments stay held, unchecked
+        "DJANGO_STATIC_ROOT": str(tmp / "static"),
+        "DJANGO_MEDIA_ROOT": str(tmp / "media"),
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "3",
+        "GUNICORN_THREADS": "4",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+@pytest.fixture(scope="module")
+def live_site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("concurrency")
+    port = _free_port()
+    env = _site_environment(tmp, port)
+    for command in (
+        ["migrate", "--no-input"],
+        ["seed_content"],
+        ["collectstatic", "--no-input", "--verbosity", "0"],
+    ):
+        done = subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=REPO_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, f"manage.py {command[0]} failed:\n{done.stdout}{done.stderr}"
+
+    log = tmp / "gunicorn.log"
+    with log.open("wb") as log_file:
+        server = subprocess.Popen(
+            [str(GUNICORN), "-c", "gunicorn.conf.py", "niromp_site.wsgi"],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    site = LiveSite(url=f"http://127.0.0.1:{port}", database=tmp / "db.sqlite3", log=log)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"gunicorn exited with {server.returncode}:\n{site.log_tail()}")
+            try:
+                if httpx.get(site.url + "/", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"gunicorn did not answer within 30 s:\n{site.log_tail()}")
+            time.sleep(0.1)
+        yield site
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=5)
+
+
+@dataclass
+class Result:
+    marker: str
+    path: str
+    status: int | None = None
+    location: str = ""
+    started: float = 0.0
+    finished: float = 0.0
+    error: str = ""
+
+    @property
+    def elapsed(self) -> float:
+        return self.finished - self.started
+
+
+def _reader(site: LiveSite, barrier: threading.Barrier, result: Result) -> None:
+    """One reader: load the page (CSRF cookie and token), wait for the others,
+    then post a comment."""
+    page_url = site.url + result.path
+    try:
+        with httpx.Client(timeout=TIMEOUT, follow_redirects=False) as client:
+            page = client.get(page_url)
+            page.raise_for_status()
+            token = CSRF_FIELD.search(page.text)
+            assert token, f"no csrfmiddlewaretoken in the form on {result.path}"
+            data = {
+                "csrfmiddlewaretoken": token.group(1),
+                "author_name": f"Reader {result.marker[-2:]}",
+                "author_email": "reader@example.org",
+                "author_url": "",
+                "body": f"Posted at the same moment as the others. {result.marker}",
+                "parent": "",
+                "homepage": "",
+            }
+            barrier.wait(timeout=TIMEOUT)
+            result.started = time.perf_counter()
+            response = client.post(page_url, data=data, headers={"Referer": page_url})
+            result.finished = time.perf_counter()
+            result.status = response.status_code
+            result.location = response.headers.get("Location", "")
+    except Exception as error:  # reported by the test, with the server's log
+        result.finished = result.finished or time.perf_counter()
+        result.error = f"{type(error).__name__}: {error}"
+        barrier.abort()
+
+
+def _burst(site: LiveSite, paths: list[str], name: str) -> list[Result]:
+    run = uuid.uuid4().hex[:8]
+    results = [Result(marker=f"[burst-{run}-{i:02d}]", path=path) for i, path in enumerate(paths)]
+    barrier = threading.Barrier(len(results))
+    threads = [
+        threading.Thread(target=_reader, args=(site, barrier, result), name=f"reader-{i}")
+        for i, result in enumerate(results)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=2 * TIMEOUT)
+    assert not any(thread.is_alive() for thread in threads), "a reader thread hung"
+
+    timed = [r for r in results if r.status is not None]
+    if timed:
+        times = [r.elapsed for r in timed]
+        wall = max(r.finished for r in timed) - min(r.started for r in timed)
+        print(
+            f"\n{name}: {len(timed)} comments posted at once to {len(set(paths))} page(s); "
+            f"burst wall time {wall:.3f} s; response time max {max(times):.3f} s, "
+            f"median {statistics.median(times):.3f} s"
+        )
+
+    failures = [
+        f"{r.marker} {r.path}: {r.error or f'HTTP {r.status}'}"
+        for r in results
+        if r.error or r.status != 302
+    ]
+    assert not failures, (
+        f"{len(failures)} of {len(results)} comments were not accepted with a 302:\n"
+        + "\n".join(failures)
+        + f"\n--- gunicorn log ---\n{site.log_tail()}"
+    )
+    for r in results:
+        assert r.location.startswith(f"{r.path}#comment-"), (r.marker, r.location)
+    return results
+
+
+def _assert_saved(site: LiveSite, results: list[Result]) -> None:
+    """Read the server's SQLite file: each marker once, held, unchecked, on its page."""
+    run = results[0].marker.split("-")[1]
+    with sqlite3.connect(f"file:{site.database}?mode=ro", uri=True, timeout=20) as db:
+        rows = db.execute(
+            "SELECT c.id, c.body, c.status, c.verdict, p.slug FROM comments_comment c "
+            "LEFT JOIN pages_page p ON p.id = c.page_id WHERE c.body LIKE ?",
+            (f"%[burst-{run}-%",),
+        ).fetchall()
+    db.close()
+    problems = []
+    for r in results:
+        matching = [row for row in rows if r.marker in row[1]]
+        if len(matching) != 1:
+            problems.append(f"{r.marker}: saved {len(matching)} times")
+            continue
+        pk, _body, status, verdict, slug = matching[0]
+        expected_slug = r.path.strip("/").rsplit("/", 1)[-1] or "home"
+        if (status, verdict, slug) != ("held", "unchecked", expected_slug):
+            problems.append(f"{r.marker}: comment {pk} is {status}/{verdict} on {slug!r}")
+        if r.location != f"{r.path}#comment-{pk}":
+            problems.append(f"{r.marker}: redirected to {r.location}, saved as {pk}")
+    assert len(rows) == len(results), f"{len(rows)} rows for {len(results)} comments"
+    assert not problems, "\n".join(problems) + f"\n--- gunicorn log ---\n{site.log_tail()}"
+    log = site.log.read_text(errors="replace")
+    for sign in ("database is locked", "Traceback", "[CRITICAL]", "WORKER TIMEOUT"):
+        assert sign not in log, f"{sign!r} in the gunicorn log:\n{site.log_tail()}"
+
+
+def test_simultaneous_comments_on_one_page_are_all_saved(live_site):
+    results = _burst(live_site, ["/about-us/"] * 24, "one page")
+    _assert_saved(live_site, results)
+
+
+def test_simultaneous_comments_on_three_pages_are_all_saved(live_site):
+    paths = ["/", "/strategic-priorities/", "/events/iroconf17/"] * 4
+    results = _burst(live_site, paths, "three pages")
+    _assert_saved(live_site, results)
