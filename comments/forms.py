@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 
 from .models import Comment
 
@@ -53,7 +54,13 @@ class CommentForm(forms.ModelForm):
         self.target = target
         self.fields["author_email"].required = True
         self.fields["body"].required = True
-        self.fields["body"].max_length = BODY_MAX_LENGTH
+        self.fields["body"].validators.append(
+            MaxLengthValidator(
+                BODY_MAX_LENGTH,
+                f"Shorten your comment to {BODY_MAX_LENGTH:,} characters or fewer "
+                "(it has %(show_value)d).",
+            )
+        )
         self.fields["body"].widget.attrs["maxlength"] = BODY_MAX_LENGTH
         self.fields["author_url"].assume_scheme = "https"
         self.helper = FormHelper()

@@ -39,6 +39,12 @@ def client_ip(request) -> str | None:
         return None
 
 
+def as_id(value) -> int | None:
+    """A comment id from a form or query string, or None for anything else."""
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdecimal() and len(text) < 19 else None
+
+
 def _read_signed(request, name, max_age, default):
     try:
         return signing.loads(request.COOKIES[name], salt=name, max_age=max_age)
@@ -100,9 +106,9 @@ class CommentsMixin:
                     "author_url": remembered.get("url", ""),
                     "remember": True,
                 }
-            reply_to = self.request.GET.get("replyto", "")
-            if reply_to.isdigit():
-                initial["parent"] = int(reply_to)
+            reply_to = as_id(self.request.GET.get("replyto"))
+            if reply_to is not None:
+                initial["parent"] = reply_to
         return CommentForm(data=data, initial=initial, target=target)
 
     def get_context_data(self, **kwargs):
@@ -111,11 +117,9 @@ class CommentsMixin:
         roots, count = build_thread(target, pending_ids(self.request))
         form = kwargs.get("comment_form") or self.get_comment_form()
         reply_to = None
-        parent_id = form["parent"].value()
-        if parent_id and str(parent_id).isdigit():
-            reply_to = (
-                Comment.objects.for_target(target).published().filter(pk=int(parent_id)).first()
-            )
+        parent_id = as_id(form["parent"].value())
+        if parent_id is not None:
+            reply_to = Comment.objects.for_target(target).published().filter(pk=parent_id).first()
         context.update(
             comments=roots,
             comment_count=count,
