@@ -1,4 +1,10 @@
+"""The moderators' screens: the queue of held comments, and one comment with
+its thread and history. Every action goes through comments.services."""
+
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from . import services
@@ -7,83 +13,242 @@ from .models import Comment, CommentHistory
 
 class CommentHistoryInline(admin.TabularInline):
     model = CommentHistory
-    fields = ["at", "from_status", "to_status", "actor", "user", "reason"]
+    fields = ["at", "from_status", "to_status", "actor", "user", "reason", "old_text"]
     readonly_fields = fields
     extra = 0
     can_delete = False
+    verbose_name_plural = "History"
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Status, showing the held queue unless another status (or All) is chosen."""
+
+    title = "status"
+    parameter_name = "status"
+    default = Comment.Status.HELD
+
+    def lookups(self, request, model_admin):
+        return [*Comment.Status.choices, ("all", "All")]
+
+    def value(self):
+        return super().value() or self.default
+
+    def queryset(self, request, queryset):
+        if self.value() == "all":
+            return queryset
+        return queryset.filter(status=self.value())
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+class TargetTypeFilter(admin.SimpleListFilter):
+    title = "on"
+    parameter_name = "on"
+
+    def lookups(self, request, model_admin):
+        return [("page", "Pages"), ("article", "News and press releases")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "page":
+            return queryset.filter(page__isnull=False)
+        if self.value() == "article":
+            return queryset.filter(article__isnull=False)
+        return queryset
 
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = [
+        "status_label",
+        "verdict_label",
         "excerpt",
         "author_name",
         "author_email",
-        "target",
-        "status",
-        "verdict",
+        "on_page",
         "submitted_at",
     ]
-    list_filter = ["status", "verdict"]
+    list_display_links = ["excerpt"]
+    list_filter = [StatusFilter, "verdict", TargetTypeFilter, "submitted_at"]
     search_fields = ["author_name", "author_email", "body"]
     list_select_related = ["page", "article"]
-    ordering = ["submitted_at"]
+    list_per_page = 100
+    ordering = ["submitted_at", "pk"]
+    date_hierarchy = "submitted_at"
+    actions = ["approve", "reject", "mark_spam", "mark_not_spam", "recheck"]
+    inlines = [CommentHistoryInline]
+    fieldsets = [
+        (None, {"fields": ["thread", "body"]}),
+        (
+            "Status",
+            {"fields": ["status", "verdict", "verdict_reason", "checked_at", "notified_at"]},
+        ),
+        (
+            "Who wrote it",
+            {
+                "fields": [
+                    "author_name",
+                    "author_email",
+                    "author_url",
+                    "submitted_at",
+                    "ip_address",
+                    "user_agent",
+                    "referrer",
+                    "source",
+                ]
+            },
+        ),
+    ]
     readonly_fields = [
-        "page",
-        "article",
-        "parent",
+        "thread",
         "status",
         "verdict",
         "verdict_reason",
+        "checked_at",
+        "notified_at",
+        "author_name",
+        "author_email",
+        "author_url",
         "submitted_at",
         "ip_address",
         "user_agent",
         "referrer",
-        "permalink",
-        "checked_at",
-        "check_attempts",
-        "notified_at",
         "source",
-        "kind",
     ]
-    inlines = [CommentHistoryInline]
-    actions = ["approve", "reject", "mark_spam", "mark_not_spam"]
+    change_form_template = "admin/comments/comment/change_form.html"
+
+    # The queue ---------------------------------------------------------------
+
+    @admin.display(description="status", ordering="status")
+    def status_label(self, obj):
+        return obj.get_status_display()
+
+    @admin.display(description="spam check", ordering="verdict")
+    def verdict_label(self, obj):
+        if obj.verdict == Comment.Verdict.UNCHECKED and obj.verdict_reason:
+            return format_html(
+                "{}<br><small>{}</small>",
+                obj.get_verdict_display(),
+                Truncator(obj.verdict_reason).chars(80),
+            )
+        return obj.get_verdict_display()
 
     @admin.display(description="comment")
     def excerpt(self, obj):
-        return Truncator(obj.body).chars(80)
+        if obj.kind == Comment.Kind.PINGBACK:
+            return "(pingback)"
+        return Truncator(obj.body).chars(120)
+
+    @admin.display(description="on")
+    def on_page(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.target)
+
+    # One comment -------------------------------------------------------------
+
+    @admin.display(description="in reply to")
+    def thread(self, obj):
+        """The comments this one replies to, nearest last, with their status."""
+        chain = []
+        parent = obj.parent
+        while parent is not None and len(chain) < 10:
+            chain.append(parent)
+            parent = parent.parent
+        if not chain:
+            return "— (a new comment, not a reply)"
+        items = [
+            format_html(
+                '<li><a href="{}">{}</a> ({}): {}</li>',
+                reverse("admin:comments_comment_change", args=[parent.pk]),
+                parent.author_name,
+                parent.get_status_display(),
+                Truncator(parent.body).chars(300),
+            )
+            for parent in reversed(chain)
+        ]
+        return format_html("<ol>{}</ol>", format_html("".join(items)))
 
     def has_add_permission(self, request):
-        return False
+        return False  # comments come from readers only
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # rejected and spam comments are purged by purge_comments
 
     def has_moderate_permission(self, request):
         return request.user.has_perm("comments.can_moderate")
 
-    def _act(self, request, queryset, service, done):
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_moderate_permission(request):
+            fields.append("body")
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        # The text is the only editable field; the edit goes into the history.
+        if "body" in form.changed_data:
+            services.edit_text(comment=obj, moderator=request.user, body=obj.body)
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the history is read-only
+
+    def response_change(self, request, obj):
+        for button, service, done in [
+            ("_approve", services.approve, "approved and published"),
+            ("_reject", services.reject, "rejected"),
+            ("_spam", services.mark_spam, "marked as spam"),
+        ]:
+            if button in request.POST and self.has_moderate_permission(request):
+                try:
+                    service(comment=obj, moderator=request.user)
+                except services.ModerationError as error:
+                    self.message_user(request, str(error), messages.ERROR)
+                    return HttpResponseRedirect(request.path)
+                self.message_user(request, f"The comment was {done}.", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
+        return super().response_change(request, obj)
+
+    # Actions on many ---------------------------------------------------------
+
+    def _act(self, request, queryset, service, done, **kwargs):
         count = 0
-        for comment in queryset:
+        for comment in queryset.order_by("depth", "submitted_at"):
             try:
-                service(comment=comment, moderator=request.user)
+                service(comment=comment, moderator=request.user, **kwargs)
                 count += 1
             except services.ModerationError as error:
                 self.message_user(request, str(error), messages.WARNING)
-        self.message_user(request, f"{count} comment(s) {done}.", messages.SUCCESS)
+        if count:
+            self.message_user(request, f"{count} comment(s) {done}.", messages.SUCCESS)
 
-    @admin.action(description="Approve (publish)", permissions=["moderate"])
+    @admin.action(description="Approve: publish on the site", permissions=["moderate"])
     def approve(self, request, queryset):
-        self._act(request, queryset, services.approve, "approved")
+        self._act(request, queryset, services.approve, "approved and published")
 
     @admin.action(description="Reject", permissions=["moderate"])
     def reject(self, request, queryset):
         self._act(request, queryset, services.reject, "rejected")
 
-    @admin.action(description="Mark as spam (tells Akismet)", permissions=["moderate"])
+    @admin.action(description="Mark as spam (reported to Akismet)", permissions=["moderate"])
     def mark_spam(self, request, queryset):
         self._act(request, queryset, services.mark_spam, "marked as spam")
 
-    @admin.action(description="Not spam: hold for review (tells Akismet)", permissions=["moderate"])
+    @admin.action(
+        description="Not spam: hold for approval (reported to Akismet)", permissions=["moderate"]
+    )
     def mark_not_spam(self, request, queryset):
-        self._act(request, queryset, services.mark_not_spam, "marked as not spam")
+        self._act(request, queryset, services.mark_not_spam, "marked as not spam and held")
+
+    @admin.action(description="Check again with Akismet", permissions=["moderate"])
+    def recheck(self, request, queryset):
+        self._act(request, queryset.filter(status=Comment.Status.HELD), services.recheck, "checked")
+

@@ -153,6 +153,7 @@ class CommentHistory(models.Model):
     )
     at = models.DateTimeField(default=timezone.now)
     reason = models.CharField(max_length=500, blank=True)
+    old_text = models.TextField(blank=True, help_text="The text before a moderator edited it.")
 
     class Meta:
         ordering = ["at", "pk"]

@@ -130,16 +130,21 @@ def submit_comment(
     return comment
 
 
-def check_comment(*, comment_id: int) -> Comment | None:
+def check_comment(*, comment_id: int, again: bool = False) -> Comment | None:
     """Ask Akismet about a held, unchecked comment and act on the answer.
 
-    Idempotent: a comment that is no longer held and unchecked is left alone.
-    The network call happens outside any transaction, so a slow Akismet never
-    holds the database's write lock.
+    Idempotent: a comment that is no longer held and unchecked is left alone
+    (unless a moderator asks for it `again`). The network call happens outside
+    any transaction, so a slow Akismet never holds the database's write lock.
     """
     comment = Comment.objects.filter(pk=comment_id).first()
-    if comment is None or comment.status != Status.HELD or comment.verdict != Verdict.UNCHECKED:
+    if comment is None or comment.status != Status.HELD:
         return comment
+    if comment.verdict != Verdict.UNCHECKED:
+        if not again:
+            return comment
+        Comment.objects.filter(pk=comment_id).update(verdict=Verdict.UNCHECKED)
+        comment.verdict = Verdict.UNCHECKED
     try:
         verdict = spam.check(comment)
     except spam.SpamCheckUnavailable as error:
@@ -216,6 +221,34 @@ def recheck_unchecked() -> dict[str, int]:
         else:
             counts["checked"] += 1
     return counts
+
+
+def recheck(*, comment: Comment, moderator) -> Comment:
+    """A moderator asks Akismet again about a held comment."""
+    if comment.status != Status.HELD:
+        raise ModerationError(f"Comment {comment.pk} is not held, so it was not re-checked.")
+    return check_comment(comment_id=comment.pk, again=True)
+
+
+@transaction.atomic
+def edit_text(*, comment: Comment, moderator, body: str) -> Comment:
+    """A moderator corrects a comment's text; the old text is kept in the history."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if body == comment.body:
+        return comment
+    old = comment.body
+    comment.body = body
+    comment.save(update_fields=["body"])
+    CommentHistory.objects.create(
+        comment=comment,
+        from_status=comment.status,
+        to_status=comment.status,
+        actor=Actor.MODERATOR,
+        user=moderator,
+        reason="Text edited by a moderator.",
+        old_text=old,
+    )
+    return comment
 
 
 @transaction.atomic

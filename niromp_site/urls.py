@@ -5,9 +5,6 @@ from django.urls import include, path
 from pages.sitemaps import sitemaps
 from pages.views import RobotsView
 
-admin.site.site_header = "NIROMP site administration"
-admin.site.site_title = "NIROMP admin"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),

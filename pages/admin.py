@@ -1,7 +1,35 @@
+"""The editors' screens: pages, news and press releases, documents.
+
+Every save is a revision (django-reversion: compare, roll back, recover
+deleted items); bodies are edited in a rich-text editor and sanitised on the
+server whatever the editor sends; times are UK time."""
+
 from django.contrib import admin
 from django.utils.html import format_html
+from django_prose_editor.fields import ProseEditorFormField
+from django_prose_editor.widgets import AdminProseEditorWidget
+from reversion.admin import VersionAdmin
 
-from .models import Article, Document, Page
+from . import services
+from .forms import DocumentForm
+from .models import Article, Document, Page, Redirect
+from .sanitise import SanitisedHTMLField
+
+# What the editor offers is what the sanitiser keeps (pages/sanitise.py).
+EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "Link": {"enableTarget": False},
+    "HardBreak": True,
+    "History": True,
+}
+
+UK_TIME = "UK time (Europe/London)"
 
 
 @admin.display(description="live on the site", boolean=True)
@@ -9,50 +37,97 @@ def is_live(obj):
     return obj.is_live
 
 
-@admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
-    list_display = ["title", "parent", "status", is_live, "publish_at", "menu_order", "updated_at"]
-    list_filter = ["status", "parent"]
-    search_fields = ["title", "body", "description"]
+@admin.display(description=f"publish time ({UK_TIME})", ordering="publish_at")
+def publish_time(obj):
+    return obj.publish_at
+
+
+class ContentAdmin(VersionAdmin):
+    """What pages and articles share: the rich-text editor, UK times, the
+    live-site link, and old addresses kept when a published slug changes."""
+
+    formfield_overrides = {
+        SanitisedHTMLField: {
+            "form_class": ProseEditorFormField,
+            "widget": AdminProseEditorWidget,
+            "config": {"extensions": EDITOR_EXTENSIONS},
+        }
+    }
     prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["created_at", "updated_at"]
+    view_on_site = True
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "publish_at" in form.base_fields:
+            form.base_fields["publish_at"].help_text = (
+                f"{UK_TIME}. A published item appears on the site from this time; "
+                "a time in the future schedules it. Staff can preview it before then."
+            )
+        return form
+
+    def save_model(self, request, obj, form, change):
+        saved = type(obj).objects.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        if saved is not None and saved.is_live:
+            services.keep_old_addresses(model=type(obj), before=services.addresses_of(saved))
+
+
+@admin.register(Page)
+class PageAdmin(ContentAdmin):
+    list_display = ["title", "parent", "status", is_live, publish_time, "menu_order", "updated_at"]
+    list_filter = ["status", ("parent", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title", "body", "description"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
     filter_horizontal = ["documents"]
-    readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "parent", "body", "description"]}),
-        ("Publishing", {"fields": ["status", "publish_at", "menu_order"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "menu_order", "comments_open"]}),
         ("Downloads", {"fields": ["documents_heading", "documents"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "byline", "status", is_live, "publish_at"]
+class ArticleAdmin(ContentAdmin):
+    list_display = ["title", "kind", "byline", "status", is_live, publish_time]
     list_filter = ["kind", "status"]
     search_fields = ["title", "summary", "body", "byline"]
-    prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "publish_at"
-    readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["kind", "title", "slug", "byline", "summary", "body", "description"]}),
         ("Press release", {"fields": ["press_contact", "notes_to_editors"]}),
-        ("Publishing", {"fields": ["status", "publish_at"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "comments_open"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
-    list_display = ["title", "file_type", "download", "created_at"]
+class DocumentAdmin(VersionAdmin):
+    form = DocumentForm
+    list_display = ["title", "file_type", "download", "used_on", "created_at"]
     list_filter = ["file_type"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("pages")
+
     @admin.display(description="download")
     def download(self, obj):
         if not obj.is_available:
             return "no file yet"
-        return format_html('<a href="{}">{}</a>', obj.url, "open")
+        return format_html('<a href="{}">open</a>', obj.url)
+
+    @admin.display(description="listed on")
+    def used_on(self, obj):
+        return ", ".join(page.title for page in obj.pages.all()) or "—"
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_path", "target", "created_at"]
+    search_fields = ["old_path"]
+    raw_id_fields = ["page", "article"]

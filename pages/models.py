@@ -200,3 +200,31 @@ class Article(Publishable):
     def clean(self):
         if self.slug in {"press-releases", "feed", "page"}:
             raise ValidationError({"slug": "This address is used by the news pages."})
+
+
+class Redirect(models.Model):
+    """An old address of a page or article, kept when its slug changes, so
+    links and bookmarks keep working (301 to wherever it lives now)."""
+
+    old_path = models.CharField(max_length=500, unique=True)
+    page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.CASCADE)
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(page__isnull=False, article__isnull=True)
+                    | models.Q(page__isnull=True, article__isnull=False)
+                ),
+                name="redirect_to_exactly_one_target",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.target.get_absolute_url()}"
+
+    @property
+    def target(self):
+        return self.page or self.article

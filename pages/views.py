@@ -1,5 +1,8 @@
+from pathlib import PurePath
+
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 
 from comments.views import CommentsMixin
@@ -7,21 +10,46 @@ from comments.views import CommentsMixin
 from .models import Article, Document, Page
 
 
-class PageDetailView(CommentsMixin, DetailView):
+class PreviewMixin:
+    """Staff who may view the content see drafts and scheduled items too,
+    under a preview banner, never cached; the public gets 404."""
+
+    def can_preview(self) -> bool:
+        user = self.request.user
+        return user.is_staff and user.has_perm(f"pages.view_{self.model._meta.model_name}")
+
+    def visible(self):
+        if self.can_preview():
+            return self.model.objects.all()
+        return self.model.objects.published()
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if context.get("is_preview"):
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex"
+        return response
+
+    def get_context_data(self, **kwargs):
+        obj = self.object
+        is_preview = not obj.is_live or not all(a.is_live for a in getattr(obj, "ancestors", []))
+        return super().get_context_data(is_preview=is_preview, **kwargs)
+
+
+class PageDetailView(PreviewMixin, CommentsMixin, DetailView):
     """A page found by its path (/section/page/); it and every section above
     it must be published."""
 
+    model = Page
     template_name = "pages/page_detail.html"
     context_object_name = "page"
 
     def get_object(self, queryset=None):
         path = self.kwargs.get("path", "home")
         *_, slug = path.split("/")
-        candidates = (
-            Page.objects.published().filter(slug=slug).select_related("parent", "parent__parent")
-        )
+        candidates = self.visible().filter(slug=slug).select_related("parent", "parent__parent")
         for page in candidates:
-            if page.path == path and all(a.is_live for a in page.ancestors):
+            if page.path == path and (self.can_preview() or all(a.is_live for a in page.ancestors)):
                 return page
         raise Http404("No page at this address.")
 
@@ -38,7 +66,7 @@ class HomeView(PageDetailView):
     template_name = "pages/home.html"
 
     def get_object(self, queryset=None):
-        return get_object_or_404(Page.objects.published(), slug="home", parent=None)
+        return get_object_or_404(self.visible(), slug="home", parent=None)
 
     def get_context_data(self, **kwargs):
         latest = Article.objects.published()[:3]
@@ -63,11 +91,12 @@ class ArticleListView(ListView):
         return super().get_context_data(heading=heading, kind=self.kind, **kwargs)
 
 
-class ArticleDetailView(CommentsMixin, DetailView):
+class ArticleDetailView(PreviewMixin, CommentsMixin, DetailView):
+    model = Article
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published()
+        return self.visible()
 
 
 class RobotsView(TemplateView):
@@ -75,12 +104,40 @@ class RobotsView(TemplateView):
     content_type = "text/plain"
 
 
+# Served types: PDFs open in the browser; anything else is downloaded.
+CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".ppt": "application/vnd.ms-powerpoint",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".odp": "application/vnd.oasis.opendocument.presentation",
+    ".rtf": "application/rtf",
+    ".csv": "text/csv; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+}
+
+
 def document_download(request, slug):
-    """An uploaded document, shown inline by the browser with its own name;
-    a document published elsewhere redirects there."""
+    """An uploaded document with its own name and the right type (a PDF opens
+    in the browser, anything else downloads); a document published elsewhere
+    redirects there."""
     document = get_object_or_404(Document, slug=slug)
     if document.file:
-        return FileResponse(document.file.open("rb"), filename=document.file.name.split("/")[-1])
+        name = PurePath(document.file.name).name
+        suffix = PurePath(name).suffix.lower()
+        response = FileResponse(
+            document.file.open("rb"),
+            filename=name,
+            as_attachment=suffix != ".pdf",
+            content_type=CONTENT_TYPES.get(suffix, "application/octet-stream"),
+        )
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
     if document.external_url:
         return redirect(document.external_url)
     raise Http404("This document has no file yet.")

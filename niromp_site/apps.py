@@ -1,0 +1,5 @@
+from django.contrib.admin.apps import AdminConfig
+
+
+class NirompAdminConfig(AdminConfig):
+    default_site = "niromp_site.admin.NirompAdminSite"
