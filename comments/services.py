@@ -211,8 +211,9 @@ def _record_check_failure(*, comment_id: int, reason: str) -> Comment | None:
 
 
 def recheck_unchecked() -> dict[str, int]:
-    """Check every held, unchecked comment again (for cron and the admin)."""
-    counts = {"checked": 0, "still_unchecked": 0}
+    """Check every held, unchecked comment again, and tell moderators about
+    held comments whose e-mail could not be sent before (for cron)."""
+    counts = {"checked": 0, "still_unchecked": 0, "notified": 0}
     pending = Comment.objects.filter(status=Status.HELD, verdict=Verdict.UNCHECKED)
     for comment_id in pending.values_list("pk", flat=True).order_by("pk"):
         comment = check_comment(comment_id=comment_id)
@@ -220,6 +221,11 @@ def recheck_unchecked() -> dict[str, int]:
             counts["still_unchecked"] += 1
         else:
             counts["checked"] += 1
+    untold = Comment.objects.filter(status=Status.HELD, notified_at__isnull=True).exclude(
+        verdict=Verdict.UNCHECKED
+    )
+    for comment in untold.select_related("page", "article", "parent"):
+        counts["notified"] += notifications.notify_moderators(comment=comment)
     return counts
 
 
@@ -309,6 +315,8 @@ def mark_not_spam(*, comment: Comment, moderator, publish: bool = False) -> Comm
     Akismet (submit-ham)."""
     with transaction.atomic():
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if comment.status != Status.SPAM:
+            return comment  # only the spam folder has anything to take back
         to_status = Status.PUBLISHED if publish else Status.HELD
         if publish and comment.parent_id and comment.parent.status != Status.PUBLISHED:
             raise ModerationError(
