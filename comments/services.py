@@ -161,36 +161,21 @@ def _record_verdict(*, comment_id: int, verdict: spam.Verdict) -> Comment | None
     comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
     if comment is None or comment.status != Status.HELD or comment.verdict != Verdict.UNCHECKED:
         return comment  # a moderator got there first
-    now = timezone.now()
-    common = {"checked_at": now, "check_attempts": comment.check_attempts + 1}
     if verdict.is_discard:
-        return _change(
-            comment,
-            to_status=Status.SPAM,
-            actor=Actor.AKISMET,
-            reason="Akismet: blatant spam (discard); deleted early.",
-            verdict=Verdict.DISCARD,
-            verdict_reason="Akismet: blatant spam.",
-            **common,
-        )
-    if verdict.is_spam:
-        return _change(
-            comment,
-            to_status=Status.SPAM,
-            actor=Actor.AKISMET,
-            reason="Akismet: spam.",
-            verdict=Verdict.SPAM,
-            verdict_reason="Akismet: spam.",
-            **common,
-        )
+        to_status, new_verdict, note = Status.SPAM, Verdict.DISCARD, "blatant spam (discard)"
+    elif verdict.is_spam:
+        to_status, new_verdict, note = Status.SPAM, Verdict.SPAM, "spam"
+    else:
+        to_status, new_verdict, note = Status.HELD, Verdict.HAM, "not spam; held for a moderator"
     return _change(
         comment,
-        to_status=Status.HELD,
+        to_status=to_status,
         actor=Actor.AKISMET,
-        reason="Akismet: not spam; held for a moderator.",
-        verdict=Verdict.HAM,
-        verdict_reason="Akismet: not spam.",
-        **common,
+        reason=f"Akismet: {note}.",
+        verdict=new_verdict,
+        verdict_reason=f"Akismet: {note}.",
+        checked_at=timezone.now(),
+        check_attempts=comment.check_attempts + 1,
     )
 
 
