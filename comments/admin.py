@@ -110,21 +110,9 @@ class CommentAdmin(admin.ModelAdmin):
             },
         ),
     ]
+    # Everything but the text is a record of what happened, not for editing.
     readonly_fields = [
-        "thread",
-        "status",
-        "verdict",
-        "verdict_reason",
-        "checked_at",
-        "notified_at",
-        "author_name",
-        "author_email",
-        "author_url",
-        "submitted_at",
-        "ip_address",
-        "user_agent",
-        "referrer",
-        "source",
+        name for _, options in fieldsets for name in options["fields"] if name != "body"
     ]
     change_form_template = "admin/comments/comment/change_form.html"
 
@@ -197,9 +185,6 @@ class CommentAdmin(admin.ModelAdmin):
         # The text is the only editable field; the edit goes into the history.
         if "body" in form.changed_data:
             services.edit_text(comment=obj, moderator=request.user, body=obj.body)
-
-    def save_related(self, request, form, formsets, change):
-        pass  # the history is read-only
 
     def response_change(self, request, obj):
         for button, service, done in [

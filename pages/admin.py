@@ -68,9 +68,22 @@ class ContentAdmin(VersionAdmin):
 
     def save_model(self, request, obj, form, change):
         saved = type(obj).objects.filter(pk=obj.pk).first() if change else None
+        before = services.addresses_of(saved) if saved is not None and saved.is_public else None
         super().save_model(request, obj, form, change)
-        if saved is not None and saved.is_live:
-            services.keep_old_addresses(model=type(obj), before=services.addresses_of(saved))
+        if before:
+            services.keep_old_addresses(model=type(obj), before=before)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Rolling back can move content too: reversion reverts the row before
+        save_model runs, so note the live addresses first."""
+        obj = self.model.objects.filter(pk=object_id).first()
+        before = None
+        if request.method == "POST" and obj is not None and obj.is_public:
+            before = services.addresses_of(obj)
+        response = super().revision_view(request, object_id, version_id, extra_context)
+        if before and response.status_code == 302:
+            services.keep_old_addresses(model=self.model, before=before)
+        return response
 
 
 @admin.register(Page)

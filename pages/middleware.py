@@ -17,6 +17,6 @@ class OldAddressRedirectMiddleware:
         redirect = (
             Redirect.objects.select_related("page", "article").filter(old_path=request.path).first()
         )
-        if redirect is None or not redirect.target.is_live:
+        if redirect is None or not redirect.target.is_public:
             return response
         return HttpResponsePermanentRedirect(redirect.target.get_absolute_url())

@@ -61,6 +61,11 @@ class Publishable(models.Model):
     def is_live(self) -> bool:
         return self.status == Status.PUBLISHED and self.publish_at <= timezone.now()
 
+    @property
+    def is_public(self) -> bool:
+        """What the public may see at its address (pages also need their sections live)."""
+        return self.is_live
+
 
 class Document(models.Model):
     """A downloadable document: an uploaded file, or a file published elsewhere."""
@@ -150,6 +155,11 @@ class Page(Publishable):
             and (self.parent_id == self.pk or any(a.parent_id == self.pk for a in self.ancestors))
         ):
             raise ValidationError({"parent": "A page cannot sit inside itself."})
+
+    @property
+    def is_public(self) -> bool:
+        """Live, and so is every section above it."""
+        return self.is_live and all(a.is_live for a in self.ancestors)
 
     @property
     def is_home(self) -> bool:

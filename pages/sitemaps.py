@@ -8,7 +8,7 @@ class PageSitemap(Sitemap):
 
     def items(self):
         published = Page.objects.published().select_related("parent", "parent__parent")
-        return [page for page in published if all(a.is_live for a in page.ancestors)]
+        return [page for page in published if page.is_public]
 
     def lastmod(self, item):
         return item.updated_at

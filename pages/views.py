@@ -31,9 +31,7 @@ class PreviewMixin:
         return response
 
     def get_context_data(self, **kwargs):
-        obj = self.object
-        is_preview = not obj.is_live or not all(a.is_live for a in getattr(obj, "ancestors", []))
-        return super().get_context_data(is_preview=is_preview, **kwargs)
+        return super().get_context_data(is_preview=not self.object.is_public, **kwargs)
 
 
 class PageDetailView(PreviewMixin, CommentsMixin, DetailView):
@@ -49,7 +47,7 @@ class PageDetailView(PreviewMixin, CommentsMixin, DetailView):
         *_, slug = path.split("/")
         candidates = self.visible().filter(slug=slug).select_related("parent", "parent__parent")
         for page in candidates:
-            if page.path == path and (self.can_preview() or all(a.is_live for a in page.ancestors)):
+            if page.path == path and (self.can_preview() or page.is_public):
                 return page
         raise Http404("No page at this address.")
 
