@@ -4,7 +4,7 @@ its thread and history. Every action goes through comments.services."""
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from . import services
@@ -154,17 +154,20 @@ class CommentAdmin(admin.ModelAdmin):
             parent = parent.parent
         if not chain:
             return "— (a new comment, not a reply)"
-        items = [
-            format_html(
-                '<li><a href="{}">{}</a> ({}): {}</li>',
-                reverse("admin:comments_comment_change", args=[parent.pk]),
-                parent.author_name,
-                parent.get_status_display(),
-                Truncator(parent.body).chars(300),
-            )
-            for parent in reversed(chain)
-        ]
-        return format_html("<ol>{}</ol>", format_html("".join(items)))
+        items = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> ({}): {}</li>',
+            (
+                (
+                    reverse("admin:comments_comment_change", args=[parent.pk]),
+                    parent.author_name,
+                    parent.get_status_display(),
+                    Truncator(parent.body).chars(300),
+                )
+                for parent in reversed(chain)
+            ),
+        )
+        return format_html("<ol>{}</ol>", items)
 
     def has_add_permission(self, request):
         return False  # comments come from readers only
@@ -236,4 +239,3 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Check again with Akismet", permissions=["moderate"])
     def recheck(self, request, queryset):
         self._act(request, queryset.filter(status=Comment.Status.HELD), services.recheck, "checked")
-

@@ -218,6 +218,14 @@ def recheck(*, comment: Comment, moderator) -> Comment:
     """A moderator asks Akismet again about a held comment."""
     if comment.status != Status.HELD:
         raise ModerationError(f"Comment {comment.pk} is not held, so it was not re-checked.")
+    CommentHistory.objects.create(
+        comment=comment,
+        from_status=comment.status,
+        to_status=comment.status,
+        actor=Actor.MODERATOR,
+        user=moderator,
+        reason=f"A moderator asked Akismet to check it again (it was: {comment.verdict}).",
+    )
     return check_comment(comment_id=comment.pk, again=True)
 
 

@@ -1,0 +1,323 @@
+"""Who may open what (DESIGN: "Roles and safety" — least privilege): a matrix of
+roles against admin and public addresses; the Moderators and Editors groups'
+exact permissions; the create_staff_account command; and the group migrations
+run backwards and forwards."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from comments import services
+from pages.models import Document, Page
+from tests.pages.factories import make_article, make_page
+
+MODERATORS = {
+    "comments.view_comment",
+    "comments.change_comment",
+    "comments.can_moderate",
+    "comments.view_commenthistory",
+}
+EDITORS = {
+    f"pages.{action}_{model}"
+    for model in ["page", "article", "document", "redirect"]
+    for action in ["add", "change", "delete", "view"]
+}
+
+
+def permissions_of(group) -> set[str]:
+    return {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in group.permissions.select_related("content_type")
+    }
+
+
+# The matrix ----------------------------------------------------------------------------
+
+ROLES = ["anonymous", "moderator", "editor", "staff"]
+
+OK, DENIED = 200, 403
+
+# (address, {role: status}) with {placeholders} filled from the `things` fixture.
+COMMENTS = {"moderator": OK, "editor": DENIED, "staff": DENIED}
+CONTENT = {"moderator": DENIED, "editor": OK, "staff": DENIED}
+NOBODY = {"moderator": DENIED, "editor": DENIED, "staff": DENIED}
+EVERYONE = {"moderator": OK, "editor": OK, "staff": OK}
+
+ADMIN_URLS = [
+    ("/admin/", EVERYONE),
+    ("/admin/comments/comment/", COMMENTS),
+    ("/admin/comments/comment/{comment}/change/", COMMENTS),
+    *[
+        (url.format(model=model, pk=f"{{{model}}}"), CONTENT)
+        for model in ["page", "article", "document"]
+        for url in [
+            "/admin/pages/{model}/",
+            "/admin/pages/{model}/add/",
+            "/admin/pages/{model}/{pk}/change/",
+            "/admin/pages/{model}/{pk}/delete/",
+        ]
+    ],
+    ("/admin/pages/redirect/", CONTENT),
+    ("/admin/auth/user/", NOBODY),
+    ("/admin/auth/user/{user}/change/", NOBODY),
+    ("/admin/auth/group/", NOBODY),
+    ("/admin/auth/group/{group}/change/", NOBODY),
+]
+
+PUBLIC_URLS = ["/strategic-thinking/", "/news/", "/news/press-notice/", "/robots.txt"]
+
+
+@pytest.fixture
+def things(db):
+    """One of everything an address in the matrix points at."""
+    page = make_page(title="Strategic thinking")
+    article = make_article(title="Press notice")
+    document = Document.objects.create(
+        title="Annual report", slug="annual-report", external_url="https://example.org/r.pdf"
+    )
+    comment = services.submit_comment(
+        target=page,
+        author_name="Alex Reader",
+        author_email="alex@example.org",
+        body="A thoughtful comment.",
+        ip_address="192.0.2.1",
+    )
+    user = get_user_model().objects.create_user(username="someone", password=None)
+    return {
+        "page": page.pk,
+        "article": article.pk,
+        "document": document.pk,
+        "comment": comment.pk,
+        "user": user.pk,
+        "group": Group.objects.get(name="Editors").pk,
+    }
+
+
+def make_staff(username, group=None):
+    """A staff account as create_staff_account makes it (without the slow password)."""
+    user = get_user_model().objects.create_user(username=username, password=None, is_staff=True)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def as_role(client, db):
+    def sign_in(role):
+        groups = {"moderator": "Moderators", "editor": "Editors", "staff": None}
+        if role != "anonymous":
+            client.force_login(make_staff(f"the-{role}", groups[role]))
+        return client
+
+    return sign_in
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("url", "expected"), ADMIN_URLS)
+def test_admin_addresses(as_role, things, role, url, expected):
+    address = url.format(**things)
+
+    response = as_role(role).get(address)
+
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/?next=/admin/")
+    else:
+        assert response.status_code == expected[role], address
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_public_pages_are_open_to_everyone(as_role, things, role, url):
+    assert as_role(role).get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("role", "may_see", "may_not_see"),
+    [
+        ("moderator", ["/admin/comments/"], ["/admin/pages/", "/admin/auth/"]),
+        ("editor", ["/admin/pages/"], ["/admin/comments/", "/admin/auth/"]),
+        ("staff", [], ["/admin/comments/", "/admin/pages/", "/admin/auth/"]),
+    ],
+)
+def test_the_admin_index_lists_only_what_the_role_may_use(
+    as_role, things, role, may_see, may_not_see
+):
+    response = as_role(role).get("/admin/")
+
+    assert response.status_code == 200
+    for prefix in may_see:
+        assert f'href="{prefix}' in response.text
+    for prefix in may_not_see:
+        assert f'href="{prefix}' not in response.text
+
+
+@pytest.mark.parametrize("role", ["moderator", "staff"])
+def test_only_editors_may_save_content(as_role, things, role):
+    client = as_role(role)
+
+    response = client.post(
+        "/admin/pages/page/add/",
+        {
+            "title": "Sneaked in",
+            "slug": "sneaked-in",
+            "status": "published",
+            "publish_at_0": "01/01/2024",
+            "publish_at_1": "10:00:00",
+        },
+    )
+
+    assert response.status_code == 403
+    assert not Page.objects.filter(slug="sneaked-in").exists()
+
+
+@pytest.mark.parametrize("role", ["moderator", "editor", "staff"])
+def test_no_role_may_give_itself_more_rights(as_role, things, role):
+    client = as_role(role)
+    user = get_user_model().objects.get(username=f"the-{role}")
+
+    response = client.post(
+        f"/admin/auth/user/{user.pk}/change/",
+        {"username": user.username, "is_staff": "on", "is_superuser": "on"},
+    )
+
+    assert response.status_code == 403
+
+    user.refresh_from_db()
+    assert not user.is_superuser
+
+
+# The groups ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_moderators_may_moderate_comments_and_nothing_else():
+    assert permissions_of(Group.objects.get(name="Moderators")) == MODERATORS
+
+
+@pytest.mark.django_db
+def test_editors_may_edit_content_and_nothing_else():
+    permissions = permissions_of(Group.objects.get(name="Editors"))
+
+    assert permissions == EDITORS
+    assert not {p for p in permissions if p.startswith(("comments.", "auth."))}
+
+
+@pytest.mark.django_db
+def test_a_moderator_has_exactly_the_groups_permissions():
+    user = make_staff("mo", "Moderators")
+
+    assert user.get_all_permissions() == MODERATORS
+    assert not user.is_superuser
+
+
+# create_staff_account -----------------------------------------------------------------
+
+
+def create_staff_account(*args) -> str:
+    out = StringIO()
+    call_command("create_staff_account", *args, stdout=out)
+    return out.getvalue()
+
+
+def one_time_password(output: str) -> str:
+    match = re.search(r"One-time password: (\S+)", output)
+    assert match, output
+    return match.group(1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "group", "home"),
+    [
+        ("moderator", "Moderators", "/admin/comments/comment/"),
+        ("editor", "Editors", "/admin/pages/page/"),
+    ],
+)
+def test_create_staff_account_makes_a_staff_user_in_the_roles_group(client, role, group, home):
+    output = create_staff_account(role, "mo", "mo@example.org")
+
+    user = get_user_model().objects.get(username="mo")
+    assert (user.email, user.is_staff, user.is_superuser, user.is_active) == (
+        "mo@example.org",
+        True,
+        False,
+        True,
+    )
+    assert [g.name for g in user.groups.all()] == [group]
+    assert not user.user_permissions.exists()
+    password = one_time_password(output)
+    assert user.check_password(password)
+    assert client.login(username="mo", password=password)
+    assert client.get("/admin/").status_code == 200
+    assert client.get(home).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["moderator", "editor"])
+def test_create_staff_account_refuses_a_username_already_taken(role):
+    first = one_time_password(create_staff_account(role, "mo", "mo@example.org"))
+
+    with pytest.raises(CommandError, match="already an account called 'mo'"):
+        create_staff_account(role, "mo", "other@example.org")
+
+    user = get_user_model().objects.get(username="mo")
+    assert user.email == "mo@example.org"
+    assert user.check_password(first)
+    assert get_user_model().objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_create_staff_account_refuses_an_unknown_role():
+    with pytest.raises(CommandError):
+        create_staff_account("admin", "mo", "mo@example.org")
+
+    assert not get_user_model().objects.exists()
+
+
+@pytest.mark.django_db
+def test_create_staff_account_says_when_the_group_is_missing():
+    Group.objects.filter(name="Editors").delete()
+
+    with pytest.raises(CommandError, match="Editors group is missing"):
+        create_staff_account("editor", "ed", "ed@example.org")
+
+    assert not get_user_model().objects.exists()
+
+
+@pytest.mark.django_db
+def test_each_account_gets_its_own_password():
+    first = one_time_password(create_staff_account("moderator", "mo", "mo@example.org"))
+    second = one_time_password(create_staff_account("editor", "ed", "ed@example.org"))
+
+    assert first != second
+    assert len(first) >= 16
+
+
+# The group migrations -----------------------------------------------------------------
+# Transactional tests end with a flush of every table, which would take the groups
+# (made by migrations) away from any later test; serialized_rollback puts the
+# migrated database back at the start of each of these.
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize(
+    ("app", "before", "group", "expected"),
+    [
+        ("pages", "0003", "Editors", EDITORS),
+        ("comments", "0001", "Moderators", MODERATORS),
+    ],
+)
+def test_the_group_migrations_are_reversible(app, before, group, expected):
+    assert Group.objects.filter(name=group).exists()
+
+    call_command("migrate", app, before, verbosity=0)
+    assert not Group.objects.filter(name=group).exists()
+
+    call_command("migrate", app, verbosity=0)
+    assert permissions_of(Group.objects.get(name=group)) == expected
