@@ -4,7 +4,6 @@ Pages and articles mix CommentsMixin into their detail views, so a comment is
 posted to the address of the page it is on, and a form with mistakes is shown
 again on that page with the reader's text kept."""
 
-import ipaddress
 from collections import defaultdict
 
 from django.conf import settings
@@ -12,6 +11,8 @@ from django.contrib import messages
 from django.core import signing
 from django.db.models import Q
 from django.http import HttpResponseRedirect
+
+from niromp_site.client_ip import client_ip
 
 from . import services
 from .forms import CommentForm
@@ -21,22 +22,6 @@ PENDING_COOKIE = "comments_pending"
 AUTHOR_COOKIE = "comment_author"
 PENDING_MAX_AGE = 30 * 86400
 AUTHOR_MAX_AGE = 365 * 86400
-
-
-def client_ip(request) -> str | None:
-    """REMOTE_ADDR, or, behind TRUSTED_PROXY_COUNT proxies, the address the
-    nearest of them saw (the rest of X-Forwarded-For is the client's to forge)."""
-    address = request.META.get("REMOTE_ADDR", "")
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [p for p in forwarded if p]
-        if len(forwarded) >= proxies:
-            address = forwarded[-proxies]
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
 
 
 def as_id(value) -> int | None:
