@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from pages.sitemaps import sitemaps
@@ -9,5 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", RobotsView.as_view(), name="robots"),
+    # Browsers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", lambda request: redirect(static("img/favicon.svg"), permanent=True)),
     path("", include("pages.urls")),
 ]

@@ -4,6 +4,16 @@ import re
 import pytest
 from django.core.management import call_command
 
+from tests.fake_akismet import FakeAkismet
+
+
+@pytest.fixture(scope="session")
+def fake_akismet_server():
+    """A fake Akismet service on 127.0.0.1 (see tests/fake_akismet.py)."""
+    server = FakeAkismet().start()
+    yield server
+    server.stop()
+
 
 @pytest.fixture
 def seeded(db):

@@ -2,14 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from pages.models import Page, Status
-from tests.fake_akismet import VALID_KEY, FakeAkismet
-
-
-@pytest.fixture(scope="session")
-def fake_akismet_server():
-    server = FakeAkismet().start()
-    yield server
-    server.stop()
+from tests.fake_akismet import VALID_KEY
 
 
 @pytest.fixture

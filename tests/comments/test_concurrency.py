@@ -11,128 +11,33 @@ afterwards with the sqlite3 module), so they use no pytest-django database fixtu
 Run with `pytest -s` to see the figures.
 """
 
-import os
 import re
-import socket
 import sqlite3
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-VENV_BIN = Path(sys.executable).parent
-GUNICORN = VENV_BIN / "gunicorn"
-TIMEOUT = 30  # seconds for any one request; gunicorn's own timeout is the same
+from tests.live_site import GUNICORN, LiveSite, LiveSiteError
+from tests.live_site import live_site as start_live_site
 
 pytestmark = pytest.mark.skipif(not GUNICORN.exists(), reason=f"no gunicorn at {GUNICORN}")
 
+TIMEOUT = 30  # seconds for any one request; gunicorn's own timeout is the same
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken"\s+value="([^"]+)"')
-
-
-@dataclass
-class LiveSite:
-    url: str
-    database: Path
-    log: Path
-
-    def log_tail(self, lines: int = 80) -> str:
-        text = self.log.read_text(errors="replace") if self.log.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _site_environment(tmp: Path, port: int) -> dict[str, str]:
-    """The process environment without anything the test run set for itself
-    (tests.settings, a PostgreSQL DATABASE_URL, Akismet, rate limits) and with
-    what production sets."""
-    keep = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("DJANGO_", "AKISMET_", "COMMENT", "GUNICORN_", "TASKS_"))
-        and name not in {"DATABASE_URL", "PORT", "HOST", "WEB_CONCURRENCY", "SITE_URL"}
-    }
-    return {
-        **keep,
-        "DJANGO_SECRET_KEY": "concurrency-test-only-not-a-secret",
-        "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "COMMENT_RATE_LIMIT": "0",
-        "AKISMET_API_KEY": "",  # the spam check fails fast: comments stay held, unchecked
-        "DJANGO_STATIC_ROOT": str(tmp / "static"),
-        "DJANGO_MEDIA_ROOT": str(tmp / "media"),
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "WEB_CONCURRENCY": "3",
-        "GUNICORN_THREADS": "4",
-        "PYTHONUNBUFFERED": "1",
-    }
 
 
 @pytest.fixture(scope="module")
 def live_site(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("concurrency")
-    port = _free_port()
-    env = _site_environment(tmp, port)
-    for command in (
-        ["migrate", "--no-input"],
-        ["seed_content"],
-        ["collectstatic", "--no-input", "--verbosity", "0"],
-    ):
-        done = subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=REPO_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert done.returncode == 0, f"manage.py {command[0]} failed:\n{done.stdout}{done.stderr}"
-
-    log = tmp / "gunicorn.log"
-    with log.open("wb") as log_file:
-        server = subprocess.Popen(
-            [str(GUNICORN), "-c", "gunicorn.conf.py", "niromp_site.wsgi"],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    site = LiveSite(url=f"http://127.0.0.1:{port}", database=tmp / "db.sqlite3", log=log)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"gunicorn exited with {server.returncode}:\n{site.log_tail()}")
-            try:
-                if httpx.get(site.url + "/", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"gunicorn did not answer within 30 s:\n{site.log_tail()}")
-            time.sleep(0.1)
-        yield site
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=5)
+        with start_live_site(tmp_path_factory.mktemp("concurrency")) as site:
+            yield site
+    except LiveSiteError as error:
+        pytest.fail(str(error))
 
 
 @dataclass
