@@ -11,11 +11,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: help run test lint install serve clean
+.PHONY: help run test lint audit install clean
 
 help:
 	@echo "make run   - set up .venv, the database and static files; serve on http://127.0.0.1:$(PORT)/"
-	@echo "make test  - install the test tools and run the whole suite, ruff, djLint and the migration check"
+	@echo "make test  - install the test tools; ruff, djLint, the migration check, pip-audit and the whole suite"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (set PYTHON=/path/to/python3.12)"; exit 1; }
@@ -52,8 +52,21 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/djlint templates --lint
 	DJANGO_SECRET_KEY=makemigrations-check $(BIN)/python manage.py makemigrations --check --dry-run
 
+# Known vulnerabilities in installed packages. Offline-tolerant: it reports
+# what it could not look up, and fails only on a finding.
+audit: $(VENV)/.installed-dev
+	@out=$$(timeout 300 $(BIN)/pip-audit --progress-spinner off --skip-editable 2>&1); \
+	status=$$?; \
+	echo "$$out" | grep -v "could not be audited" | tail -n 30; \
+	skipped=$$(echo "$$out" | grep -c "could not be audited" || true); \
+	[ "$$skipped" -gt 0 ] && echo "pip-audit: $$skipped package(s) could not be looked up (offline?)"; \
+	if echo "$$out" | grep -qE "Found [1-9][0-9]* known vulnerabilit"; then \
+		echo "pip-audit: known vulnerabilities found"; exit 1; fi; \
+	[ $$status -eq 0 ] || echo "pip-audit did not finish (exit $$status); not failing on that"
+
 test: $(VENV)/.installed-dev
 	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory audit
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 clean:
