@@ -59,7 +59,9 @@ def build_thread(target, own_pending: list[int]) -> tuple[list[Comment], int]:
     first; returns the top-level comments and the number published."""
     visible = list(
         Comment.objects.for_target(target)
-        .filter(Q(status=Comment.Status.PUBLISHED) | Q(pk__in=own_pending, status="held"))
+        .filter(
+            Q(status=Comment.Status.PUBLISHED) | Q(pk__in=own_pending, status=Comment.Status.HELD)
+        )
         .order_by("submitted_at", "pk")
     )
     by_id = {comment.pk: comment for comment in visible}
