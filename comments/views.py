@@ -86,7 +86,8 @@ class CommentsMixin:
         initial = {}
         if data is None:
             remembered = _read_signed(self.request, AUTHOR_COOKIE, AUTHOR_MAX_AGE, {})
-            if isinstance(remembered, dict):
+            # Only details the reader chose to save; the box is never ticked for them.
+            if isinstance(remembered, dict) and (remembered.get("name") or remembered.get("email")):
                 initial = {
                     "author_name": remembered.get("name", ""),
                     "author_email": remembered.get("email", ""),

