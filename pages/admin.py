@@ -57,6 +57,9 @@ class ContentAdmin(VersionAdmin):
     readonly_fields = ["created_at", "updated_at"]
     view_on_site = True
 
+    class Media:
+        js = ["js/prose-editor-labels.js"]
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         if "publish_at" in form.base_fields:
