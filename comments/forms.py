@@ -2,7 +2,6 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 from django.conf import settings
-from django.core.validators import MaxLengthValidator
 
 from .models import Comment
 
@@ -54,13 +53,6 @@ class CommentForm(forms.ModelForm):
         self.target = target
         self.fields["author_email"].required = True
         self.fields["body"].required = True
-        self.fields["body"].validators.append(
-            MaxLengthValidator(
-                BODY_MAX_LENGTH,
-                f"Shorten your comment to {BODY_MAX_LENGTH:,} characters or fewer "
-                "(it has %(show_value)d).",
-            )
-        )
         self.fields["body"].widget.attrs["maxlength"] = BODY_MAX_LENGTH
         self.fields["author_url"].assume_scheme = "https"
         self.helper = FormHelper()
@@ -89,9 +81,15 @@ class CommentForm(forms.ModelForm):
         return name
 
     def clean_body(self):
+        # Counted as the reader's browser counts it: a line break is one character.
         body = self.cleaned_data["body"].replace("\r\n", "\n").strip()
         if not body:
             raise forms.ValidationError("Enter your comment")
+        if len(body) > BODY_MAX_LENGTH:
+            raise forms.ValidationError(
+                f"Shorten your comment to {BODY_MAX_LENGTH:,} characters or fewer "
+                f"(it has {len(body):,})."
+            )
         return body
 
     def clean_parent(self):
