@@ -216,7 +216,6 @@ PERMISSIONS_POLICY = {
         "microphone",
         "payment",
         "usb",
-        "interest-cohort",
         "browsing-topics",
     ]
 }
