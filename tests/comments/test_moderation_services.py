@@ -5,29 +5,13 @@ import pytest
 
 from comments import services
 from comments.models import Comment, CommentHistory
+from tests.comments.conftest import make_comment
 
 pytestmark = pytest.mark.django_db
 
 Status = Comment.Status
 Verdict = Comment.Verdict
 Actor = CommentHistory.Actor
-
-
-def make_comment(page, **fields) -> Comment:
-    """A reader's comment as the form leaves it after the spam check: held, ham."""
-    fields = {
-        "author_name": "Alex Reader",
-        "author_email": "alex@example.org",
-        "body": "A thoughtful comment.",
-        "status": Status.HELD,
-        "verdict": Verdict.HAM,
-        "ip_address": "203.0.113.7",
-        "user_agent": "Mozilla/5.0 TestBrowser/1.0",
-        "referrer": "http://testserver/strategic-thinking/",
-        "permalink": "http://testserver/strategic-thinking/",
-        **fields,
-    }
-    return Comment.objects.create(page=page, **fields)
 
 
 def snapshot(*comments):
