@@ -82,7 +82,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_display_links = ["excerpt"]
     list_filter = [StatusFilter, "verdict", TargetTypeFilter, "submitted_at"]
     search_fields = ["author_name", "author_email", "body"]
-    list_select_related = ["page", "article"]
+    list_select_related = ["page__parent__parent", "article"]
     list_per_page = 100
     ordering = ["submitted_at", "pk"]
     date_hierarchy = "submitted_at"

@@ -9,9 +9,12 @@ import pytest
 from django.contrib.admin.utils import display_for_field
 from django.contrib.auth.models import Group, Permission
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from comments import services
 from comments.models import Comment, CommentHistory
+from pages.models import Page
 from tests.conftest import visible_text
 from tests.pages.factories import make_article
 
@@ -776,3 +779,19 @@ def test_without_can_moderate_there_are_no_actions_and_no_buttons(viewer_client,
     assert response.status_code == 302  # saved (nothing editable), not approved
 
     assert snapshot() == before
+
+
+def test_the_queue_costs_the_same_queries_however_long_it_is(admin_client, seeded):
+    nairo = Page.objects.get(slug="nairo")  # a page in a section: its address needs the section
+
+    def queries_for_queue():
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client.get("/admin/comments/comment/").status_code == 200
+        return len(queries.captured_queries)
+
+    for i in range(3):
+        services.submit_comment(target=nairo, author_name=f"R{i}", author_email="r@x.org", body="x")
+    few = queries_for_queue()
+    for i in range(30):
+        services.submit_comment(target=nairo, author_name=f"S{i}", author_email="s@x.org", body="y")
+    assert queries_for_queue() == few
