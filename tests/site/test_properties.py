@@ -7,6 +7,7 @@ database is shared by a test's examples (one transaction), so counts are taken
 before and after each request.
 """
 
+import os
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -25,6 +26,9 @@ pytestmark = pytest.mark.django_db
 BOUNDED = settings(
     max_examples=60,
     deadline=None,
+    # In CI the same examples every run, so a red build is a real regression;
+    # locally new ones each run, to keep finding bugs.
+    derandomize=bool(os.environ.get("CI")),
     database=None,  # no .hypothesis/ directory left in the project
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,
