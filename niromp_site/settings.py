@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_prose_editor",
     "reversion",
+    "reversion_compare",
     "axes",
     "pages",
     "comments",

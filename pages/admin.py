@@ -1,14 +1,15 @@
 """The editors' screens: pages, news and press releases, documents.
 
-Every save is a revision (django-reversion: compare, roll back, recover
-deleted items); bodies are edited in a rich-text editor and sanitised on the
-server whatever the editor sends; times are UK time."""
+Every save is a revision (django-reversion: roll back, recover deleted
+items; django-reversion-compare: see what changed between two revisions).
+Bodies are edited in a rich-text editor and sanitised on the server whatever
+the editor sends; times are UK time."""
 
 from django.contrib import admin
 from django.utils.html import format_html
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
-from reversion.admin import VersionAdmin
+from reversion_compare.admin import CompareVersionAdmin
 
 from . import services
 from .forms import DocumentForm
@@ -42,7 +43,7 @@ def publish_time(obj):
     return obj.publish_at
 
 
-class ContentAdmin(VersionAdmin):
+class ContentAdmin(CompareVersionAdmin):
     """What pages and articles share: the rich-text editor, UK times, the
     live-site link, and old addresses kept when a published slug changes."""
 
@@ -120,7 +121,7 @@ class ArticleAdmin(ContentAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(VersionAdmin):
+class DocumentAdmin(CompareVersionAdmin):
     form = DocumentForm
     list_display = ["title", "file_type", "download", "used_on", "created_at"]
     list_filter = ["file_type"]
