@@ -4,13 +4,16 @@ off, whitenoise and hashed static files. For tests that need a real server
 in another process (concurrent readers, a real browser)."""
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -34,6 +37,20 @@ class LiveSite:
         text = self.log.read_text(errors="replace") if self.log.exists() else ""
         return "\n".join(text.splitlines()[-lines:])
 
+    def comments_containing(self, text: str) -> list[dict]:
+        """The site's comments whose text contains `text`, read through the ORM
+        in a subprocess (so on whichever database the site runs)."""
+        output = self.manage(
+            "shell",
+            "--verbosity",
+            "0",
+            "-c",
+            "import json; from comments.models import Comment; print(json.dumps(list("
+            f"Comment.objects.filter(body__contains={text!r})"
+            ".values('id', 'body', 'status', 'verdict', 'page__slug'))))",
+        )
+        return json.loads(output.strip().splitlines()[-1])
+
     def manage(self, *args: str) -> str:
         """Run a management command against this site's database; its output."""
         done = subprocess.run(
@@ -54,6 +71,30 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def own_database(tmp: Path):
+    """A database URL for the live site: a new SQLite file, or, when the test
+    run itself uses PostgreSQL (DATABASE_URL), a new database on that server,
+    dropped afterwards, so what the live-site tests prove holds on both."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield f"sqlite:///{tmp / 'db.sqlite3'}"
+        return
+    import psycopg
+    from psycopg import sql
+
+    name = f"niromp_live_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
 
 
 def site_environment(tmp: Path, port: int, **overrides: str) -> dict[str, str]:
@@ -87,6 +128,11 @@ def site_environment(tmp: Path, port: int, **overrides: str) -> dict[str, str]:
 @contextlib.contextmanager
 def live_site(tmp: Path, **overrides: str):
     """Build the site in `tmp` and serve it until the block ends."""
+    with own_database(tmp) as database_url:
+        yield from _serve(tmp, DATABASE_URL=database_url, **overrides)
+
+
+def _serve(tmp: Path, **overrides: str):
     port = free_port()
     env = site_environment(tmp, port, **overrides)
     site = LiveSite(

@@ -2,17 +2,16 @@
 
 The fixture builds a throw-away site the way `make run` does (migrate, seed_content,
 collectstatic, then gunicorn with several worker processes and threads) on its own
-SQLite file, and the tests fire a burst of comment POSTs from separate threads, each
+database (SQLite, or PostgreSQL when the run has DATABASE_URL), and the tests fire a burst of comment POSTs from separate threads, each
 with its own browser-like session. Every comment must be saved, exactly once, held
 for moderation: none lost, no 500, no "database is locked".
 
-These tests talk to the server's own database (a subprocess's SQLite file, read
-afterwards with the sqlite3 module), so they use no pytest-django database fixture.
+These tests talk to the server's own database (read afterwards through the ORM in a
+subprocess), so they use no pytest-django database fixture.
 Run with `pytest -s` to see the figures.
 """
 
 import re
-import sqlite3
 import statistics
 import threading
 import time
@@ -126,22 +125,17 @@ def _burst(site: LiveSite, paths: list[str], name: str) -> list[Result]:
 
 
 def _assert_saved(site: LiveSite, results: list[Result]) -> None:
-    """Read the server's SQLite file: each marker once, held, unchecked, on its page."""
+    """Read the server's database: each marker once, held, unchecked, on its page."""
     run = results[0].marker.split("-")[1]
-    with sqlite3.connect(f"file:{site.database}?mode=ro", uri=True, timeout=20) as db:
-        rows = db.execute(
-            "SELECT c.id, c.body, c.status, c.verdict, p.slug FROM comments_comment c "
-            "LEFT JOIN pages_page p ON p.id = c.page_id WHERE c.body LIKE ?",
-            (f"%[burst-{run}-%",),
-        ).fetchall()
-    db.close()
+    rows = site.comments_containing(f"[burst-{run}-")
     problems = []
     for r in results:
-        matching = [row for row in rows if r.marker in row[1]]
+        matching = [row for row in rows if r.marker in row["body"]]
         if len(matching) != 1:
             problems.append(f"{r.marker}: saved {len(matching)} times")
             continue
-        pk, _body, status, verdict, slug = matching[0]
+        row = matching[0]
+        pk, status, verdict, slug = row["id"], row["status"], row["verdict"], row["page__slug"]
         expected_slug = r.path.strip("/").rsplit("/", 1)[-1] or "home"
         if (status, verdict, slug) != ("held", "unchecked", expected_slug):
             problems.append(f"{r.marker}: comment {pk} is {status}/{verdict} on {slug!r}")
