@@ -250,37 +250,43 @@ def edit_text(*, comment: Comment, moderator, body: str) -> Comment:
     return comment
 
 
-@transaction.atomic
-def approve(*, comment: Comment, moderator, reason: str = "") -> Comment:
-    """Publish a comment. Refused for a reply whose parent is not published."""
+def _moderate(comment: Comment, *, to_status, moderator, reason: str, check=None):
+    """Lock the comment, let `check` refuse, then move it to `to_status` (a
+    no-op when it is there already) with the moderator in its history."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if check is not None:
+        check(comment)
+    if comment.status == to_status:
+        return comment
+    return _change(
+        comment, to_status=to_status, actor=Actor.MODERATOR, user=moderator, reason=reason
+    )
+
+
+def _parent_published(comment: Comment) -> None:
     if comment.parent_id and comment.parent.status != Status.PUBLISHED:
         raise ModerationError(
             f"Comment {comment.pk} replies to a comment that is not published; "
             "approve that one first."
         )
-    if comment.status == Status.PUBLISHED:
-        return comment
-    return _change(
+
+
+@transaction.atomic
+def approve(*, comment: Comment, moderator, reason: str = "") -> Comment:
+    """Publish a comment. Refused for a reply whose parent is not published."""
+    return _moderate(
         comment,
         to_status=Status.PUBLISHED,
-        actor=Actor.MODERATOR,
-        user=moderator,
+        moderator=moderator,
         reason=reason or "Approved.",
+        check=_parent_published,
     )
 
 
 @transaction.atomic
 def reject(*, comment: Comment, moderator, reason: str = "") -> Comment:
-    comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    if comment.status == Status.REJECTED:
-        return comment
-    return _change(
-        comment,
-        to_status=Status.REJECTED,
-        actor=Actor.MODERATOR,
-        user=moderator,
-        reason=reason or "Rejected.",
+    return _moderate(
+        comment, to_status=Status.REJECTED, moderator=moderator, reason=reason or "Rejected."
     )
 
 
@@ -311,10 +317,8 @@ def mark_not_spam(*, comment: Comment, moderator, publish: bool = False) -> Comm
         if comment.status != Status.SPAM:
             return comment  # only the spam folder has anything to take back
         to_status = Status.PUBLISHED if publish else Status.HELD
-        if publish and comment.parent_id and comment.parent.status != Status.PUBLISHED:
-            raise ModerationError(
-                f"Comment {comment.pk} replies to a comment that is not published."
-            )
+        if publish:
+            _parent_published(comment)
         _change(
             comment,
             to_status=to_status,
