@@ -3,8 +3,9 @@
 The fixture builds a throw-away site the way `make run` does (migrate, seed_content,
 collectstatic, then gunicorn with several worker processes and threads) on its own
 database (SQLite, or PostgreSQL when the run has DATABASE_URL), and the tests fire a
-burst of comment POSTs from separate threads, each with its own browser-like session. Every comment must be saved, exactly once, held
-for moderation: none lost, no 500, no "database is locked".
+burst of comment POSTs from separate threads, each with its own browser-like session.
+Every comment must be saved, exactly once, held for moderation: none lost, no 500,
+no "database is locked".
 
 These tests talk to the server's own database (read afterwards through the ORM in a
 subprocess), so they use no pytest-django database fixture.
