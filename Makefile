@@ -32,13 +32,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# A secret key for this checkout, made once and kept out of git.
+# A secret key for this checkout, made once and kept out of git; the settings
+# read it from here (DJANGO_SECRET_KEY_FILE), so every manage.py command finds it.
 var/secret_key:
 	@mkdir -p var && umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
 run: $(VENV)/.installed var/secret_key
-	@export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}"; \
-	set -e; \
+	@set -e; \
 	$(BIN)/python manage.py migrate --no-input; \
 	$(BIN)/python manage.py seed_content; \
 	$(BIN)/python manage.py ensure_operator; \

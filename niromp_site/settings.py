@@ -32,12 +32,35 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG")
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+
+def read_secret_key() -> str:
+    """DJANGO_SECRET_KEY, else the file DJANGO_SECRET_KEY_FILE names (by default
+    var/secret_key, which `make run` writes), so every management command works
+    in a `make run` checkout without exporting anything."""
+    key = os.environ.get("DJANGO_SECRET_KEY", "").strip()
+    if key:
+        return key
+    named = os.environ.get("DJANGO_SECRET_KEY_FILE", "").strip()
+    path = Path(named) if named else BASE_DIR / "var" / "secret_key"
+    if path.is_file():
+        key = path.read_text().strip()
+        if not key:
+            raise ImproperlyConfigured(f"DJANGO_SECRET_KEY_FILE: {path} is empty.")
+        return key
+    if named:
+        raise ImproperlyConfigured(
+            f"DJANGO_SECRET_KEY_FILE names {path}, which does not exist "
+            "(e.g. DJANGO_SECRET_KEY_FILE=/etc/niromp/secret_key)."
+        )
+    return ""
+
+
+SECRET_KEY = read_secret_key()
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off "
-            "(`make run` generates one in var/secret_key)."
+            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off: export it, or put it "
+            "in a file named by DJANGO_SECRET_KEY_FILE (`make run` writes var/secret_key)."
         )
     SECRET_KEY = "insecure-key-for-local-debugging-only"  # noqa: S105 (DEBUG only)
 

@@ -22,10 +22,32 @@ def run_manage(*args, **env):
     )
 
 
-def test_the_site_refuses_to_start_without_a_secret_key():
-    result = run_manage("check")
+def test_the_site_refuses_to_start_without_a_secret_key(tmp_path):
+    result = run_manage("check", DJANGO_SECRET_KEY_FILE=str(tmp_path / "missing"))
     assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+    assert "DJANGO_SECRET_KEY_FILE names" in result.stderr
+    assert str(tmp_path / "missing") in result.stderr
+
+
+def test_the_secret_key_is_read_from_the_file_the_environment_names(tmp_path):
+    key_file = tmp_path / "secret_key"
+    key_file.write_text("a-key-kept-in-a-file-" + secrets.token_urlsafe(30) + "\n")
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+        DJANGO_SECRET_KEY_FILE=str(key_file),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == key_file.read_text().strip()
+
+
+def test_an_empty_key_file_is_refused(tmp_path):
+    key_file = tmp_path / "secret_key"
+    key_file.write_text("\n")
+    result = run_manage("check", DJANGO_SECRET_KEY_FILE=str(key_file))
+    assert result.returncode != 0
+    assert "is empty" in result.stderr
 
 
 def test_debug_mode_starts_without_a_secret_key():
