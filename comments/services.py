@@ -3,12 +3,13 @@ change recorded as a CommentHistory row. Views, admin actions, tasks and
 commands call these; nothing else changes a comment's status."""
 
 import logging
-import re
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+
+from niromp_site.env import parse_rate
 
 from . import notifications, spam
 from .models import Comment, CommentHistory
@@ -34,21 +35,6 @@ def comments_open(target) -> bool:
         return False
     days = settings.COMMENTS_CLOSE_AFTER_DAYS
     return not days or target.publish_at >= timezone.now() - timedelta(days=days)
-
-
-_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_rate(rate: str) -> tuple[int, timedelta] | None:
-    """ "5/10m" -> (5, 10 minutes); "0" or "" -> None (no limit)."""
-    if rate.strip() in {"", "0"}:
-        return None
-    match = _RATE.match(rate)
-    if not match:
-        raise ValueError(f"COMMENT_RATE_LIMIT must look like 5/10m, not {rate!r}")
-    count, number, unit = match.groups()
-    return int(count), timedelta(seconds=int(number or 1) * _UNIT_SECONDS[unit])
 
 
 def is_rate_limited(ip_address: str | None) -> bool:

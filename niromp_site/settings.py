@@ -6,31 +6,20 @@ DJANGO_ALLOWED_HOSTS and DJANGO_HTTPS at least. Nothing secret lives here.
 """
 
 import os
+import re
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from niromp_site import env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    if value.strip().lower() in {"1", "true", "yes", "on"}:
-        return True
-    if value.strip().lower() in {"0", "false", "no", "off"}:
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-DEBUG = env_bool("DJANGO_DEBUG")
+DEBUG = env.boolean("DJANGO_DEBUG")
 
 
 def read_secret_key() -> str:
@@ -55,6 +44,16 @@ def read_secret_key() -> str:
     return ""
 
 
+def dotted_path(name: str, default: str) -> str:
+    """A Python class path such as a mail or tasks backend."""
+    value = env.text(name, default)
+    if not re.fullmatch(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+", value):
+        raise ImproperlyConfigured(
+            f"{name} must be a dotted Python path, not {value!r} (e.g. {name}={default})"
+        )
+    return value
+
+
 SECRET_KEY = read_secret_key()
 if not SECRET_KEY:
     if not DEBUG:
@@ -64,8 +63,8 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-key-for-local-debugging-only"  # noqa: S105 (DEBUG only)
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+ALLOWED_HOSTS = env.listing("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env.origins("DJANGO_CSRF_TRUSTED_ORIGINS", example="https://niromp.org")
 
 INSTALLED_APPS = [
     "niromp_site.apps.NirompAdminConfig",
@@ -139,8 +138,22 @@ SQLITE_OPTIONS = {
         "PRAGMA busy_timeout=20000; PRAGMA foreign_keys=ON;"
     ),
 }
-DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+DATABASE_URL = env.text("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+try:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+except (ValueError, KeyError) as error:
+    raise ImproperlyConfigured(
+        f"DATABASE_URL is not a database address ({error}); "
+        "e.g. DATABASE_URL=postgres://user:password@host:5432/niromp or sqlite:////path/db.sqlite3"
+    ) from None
+if DATABASES["default"]["ENGINE"] not in {
+    "django.db.backends.sqlite3",
+    "django.db.backends.postgresql",
+}:
+    raise ImproperlyConfigured(
+        "DATABASE_URL must name SQLite or PostgreSQL, "
+        "e.g. DATABASE_URL=postgres://user:password@host:5432/niromp"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
@@ -165,10 +178,10 @@ USE_TZ = True
 # for a year by browsers. Uploaded documents live in MEDIA_ROOT and are served
 # by the documents view, never executed or listed.
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(env.text("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(env.text("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -188,7 +201,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Documents editors upload: PDFs and office files up to this size.
-DOCUMENT_MAX_UPLOAD_BYTES = int(os.environ.get("DOCUMENT_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+DOCUMENT_MAX_UPLOAD_BYTES = env.integer("DOCUMENT_MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # Requests: a reader never needs to send more than a comment form.
@@ -197,7 +210,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 # Security headers. DJANGO_HTTPS turns on everything that assumes the site is
 # served over HTTPS (behind a proxy that sets X-Forwarded-Proto).
-HTTPS = env_bool("DJANGO_HTTPS")
+HTTPS = env.boolean("DJANGO_HTTPS")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -206,11 +219,13 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-SECURE_SSL_REDIRECT = HTTPS and env_bool("DJANGO_SSL_REDIRECT", default=True)
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_SSL_REDIRECT = env.boolean("DJANGO_SSL_REDIRECT", default=True) and HTTPS
+# Parsed whether or not HTTPS is on, so a typo shows before the day it matters.
+HSTS_SECONDS = env.integer("DJANGO_HSTS_SECONDS", 31536000)
+SECURE_HSTS_SECONDS = HSTS_SECONDS if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = HTTPS and env_bool("DJANGO_HSTS_PRELOAD", default=True)
-if env_bool("DJANGO_BEHIND_PROXY"):
+SECURE_HSTS_PRELOAD = env.boolean("DJANGO_HSTS_PRELOAD", default=True) and HTTPS
+if env.boolean("DJANGO_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Content Security Policy: the site loads nothing from anywhere else, and runs
@@ -246,8 +261,8 @@ PERMISSIONS_POLICY = {
 
 # Admin sign-in is throttled (django-axes): after AXES_FAILURE_LIMIT wrong
 # passwords for one user name from one address, that pair waits an hour.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
+AXES_FAILURE_LIMIT = env.integer("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env.number("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "niromp_site.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
@@ -255,52 +270,61 @@ AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
 # The address used in canonical links, feeds and the sitemap when set
 # (e.g. https://niromp.org); otherwise the address the request came to.
-SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+SITE_URL = env.url("SITE_URL", example="https://niromp.org")
 
 # E-mail: printed to the console unless an SMTP server is configured.
 MAILERS = {
     "default": {
-        "BACKEND": os.environ.get(
+        "BACKEND": dotted_path(
             "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
         ),
     }
 }
-if os.environ.get("EMAIL_HOST"):
+if env.text("EMAIL_HOST"):
     MAILERS["default"] = {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
-            "host": os.environ["EMAIL_HOST"],
-            "port": int(os.environ.get("EMAIL_PORT", "587")),
-            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "host": env.text("EMAIL_HOST"),
+            "port": env.integer("EMAIL_PORT", 587, minimum=1, maximum=65535),
+            "username": env.text("EMAIL_HOST_USER"),
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-            "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+            "use_tls": env.boolean("EMAIL_USE_TLS", default=True),
             "timeout": 10,
         },
     }
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
+DEFAULT_FROM_EMAIL = env.text("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
+if "@" not in parseaddr(DEFAULT_FROM_EMAIL)[1] or "\n" in DEFAULT_FROM_EMAIL:
+    raise ImproperlyConfigured(
+        f"DJANGO_DEFAULT_FROM_EMAIL must be an e-mail address, not {DEFAULT_FROM_EMAIL!r} "
+        "(e.g. DJANGO_DEFAULT_FROM_EMAIL='NIROMP <website@niromp.org>')"
+    )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Comments (see "The comment pipeline" in DESIGN.md and the README).
-AKISMET_API_KEY = os.environ.get("AKISMET_API_KEY", "")
-AKISMET_SITE_URL = os.environ.get("AKISMET_SITE_URL", SITE_URL)
-AKISMET_API_URL = os.environ.get("AKISMET_API_URL", "https://rest.akismet.com")
-AKISMET_TIMEOUT = float(os.environ.get("AKISMET_TIMEOUT", "3"))
+AKISMET_API_KEY = env.text("AKISMET_API_KEY")
+AKISMET_SITE_URL = env.url(
+    "AKISMET_SITE_URL", SITE_URL, example="https://niromp.org", path_allowed=True
+)
+AKISMET_API_URL = env.url(
+    "AKISMET_API_URL", "https://rest.akismet.com", example="https://rest.akismet.com"
+)
+AKISMET_TIMEOUT = env.number("AKISMET_TIMEOUT", 3, minimum=0.1)
 # "N/period" per client IP, the period in s, m, h or d ("5/10m"); "0" turns it off.
-COMMENT_RATE_LIMIT = os.environ.get("COMMENT_RATE_LIMIT", "5/10m")
-COMMENTS_MAX_DEPTH = int(os.environ.get("COMMENTS_MAX_DEPTH", "3"))
+COMMENT_RATE_LIMIT = env.rate("COMMENT_RATE_LIMIT", "5/10m")
+COMMENTS_MAX_DEPTH = env.integer("COMMENTS_MAX_DEPTH", 3, minimum=1, maximum=10)
 # Close comments on content older than this many days; 0 never closes them.
-COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "0"))
-COMMENTS_SPAM_RETENTION_DAYS = int(os.environ.get("COMMENTS_SPAM_RETENTION_DAYS", "15"))
-COMMENTS_DISCARD_RETENTION_DAYS = int(os.environ.get("COMMENTS_DISCARD_RETENTION_DAYS", "2"))
-COMMENTS_PERSONAL_DATA_RETENTION_DAYS = int(
-    os.environ.get("COMMENTS_PERSONAL_DATA_RETENTION_DAYS", "30")
+COMMENTS_CLOSE_AFTER_DAYS = env.integer("COMMENTS_CLOSE_AFTER_DAYS", 0)
+COMMENTS_SPAM_RETENTION_DAYS = env.integer("COMMENTS_SPAM_RETENTION_DAYS", 15, minimum=1)
+COMMENTS_DISCARD_RETENTION_DAYS = env.integer("COMMENTS_DISCARD_RETENTION_DAYS", 2, minimum=1)
+COMMENTS_PERSONAL_DATA_RETENTION_DAYS = env.integer(
+    "COMMENTS_PERSONAL_DATA_RETENTION_DAYS", 30, minimum=1
 )
 # How many proxies in front of the site append to X-Forwarded-For; 0 trusts
 # only REMOTE_ADDR, so a reader cannot choose their own IP address.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0, maximum=10)
 
 # Background tasks (the spam check): run inline unless a worker is configured.
-TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
+TASKS_BACKEND = dotted_path("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
 TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
 if TASKS_BACKEND.startswith("django_tasks_db."):
     # A worker (`manage.py db_worker`) runs the checks; pip install -e '.[worker]'.
@@ -310,7 +334,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env.choice(
+            "DJANGO_LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+        ),
+    },
     # httpx logs every request at INFO; the spam check's outcome is logged by us.
     "loggers": {"httpx": {"level": "WARNING"}},
 }

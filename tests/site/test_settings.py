@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -75,3 +77,59 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "example"),
+    [
+        ("COMMENT_RATE_LIMIT", "5 a minute", "COMMENT_RATE_LIMIT=5/10m"),
+        ("COMMENT_RATE_LIMIT", "0/10m", "COMMENT_RATE_LIMIT=5/10m"),
+        ("COMMENTS_MAX_DEPTH", "deep", "COMMENTS_MAX_DEPTH=3"),
+        ("COMMENTS_SPAM_RETENTION_DAYS", "-5", "COMMENTS_SPAM_RETENTION_DAYS=15"),
+        ("COMMENTS_PERSONAL_DATA_RETENTION_DAYS", "0", "COMMENTS_PERSONAL_DATA_RETENTION_DAYS=30"),
+        ("AKISMET_TIMEOUT", "three", "AKISMET_TIMEOUT=3"),
+        ("AKISMET_API_URL", "rest.akismet.com", "AKISMET_API_URL=https://rest.akismet.com"),
+        ("SITE_URL", "niromp.org", "SITE_URL=https://niromp.org"),
+        ("SITE_URL", "https://niromp.org/home/", "SITE_URL=https://niromp.org"),
+        ("DATABASE_URL", "mysql://user@host/niromp", "DATABASE_URL=postgres://"),
+        ("DATABASE_URL", "not an address", "DATABASE_URL=postgres://"),
+        ("DJANGO_CSRF_TRUSTED_ORIGINS", "niromp.org", "DJANGO_CSRF_TRUSTED_ORIGINS=https://"),
+        ("DJANGO_HTTPS", "sometimes", "DJANGO_HTTPS=true"),
+        ("DJANGO_HSTS_SECONDS", "a year", "DJANGO_HSTS_SECONDS=31536000"),
+        ("DJANGO_LOG_LEVEL", "LOUD", "DJANGO_LOG_LEVEL=INFO"),
+        ("DJANGO_DEFAULT_FROM_EMAIL", "webmaster", "DJANGO_DEFAULT_FROM_EMAIL="),
+        ("DOCUMENT_MAX_UPLOAD_MB", "20MB", "DOCUMENT_MAX_UPLOAD_MB=20"),
+        ("AXES_FAILURE_LIMIT", "0", "AXES_FAILURE_LIMIT=5"),
+        ("AXES_COOLOFF_HOURS", "an hour", "AXES_COOLOFF_HOURS=1"),
+        ("TRUSTED_PROXY_COUNT", "one", "TRUSTED_PROXY_COUNT=0"),
+        ("TASKS_BACKEND", "a worker", "TASKS_BACKEND=django.tasks"),
+        ("EMAIL_PORT", "smtp", "EMAIL_PORT=587"),
+    ],
+)
+def test_a_bad_setting_stops_the_site_at_start_naming_the_variable(variable, value, example):
+    """Checked when Django starts, not when a reader first touches the feature."""
+    result = run_manage(
+        "check", DJANGO_SECRET_KEY="k", EMAIL_HOST="smtp.example.org", **{variable: value}
+    )
+    assert result.returncode != 0
+    message = result.stderr.strip().splitlines()[-1]
+    assert message.startswith("django.core.exceptions.ImproperlyConfigured:"), result.stderr
+    assert variable in message
+    assert example in message
+
+
+def test_the_documented_example_values_are_all_accepted(tmp_path):
+    result = run_manage(
+        "check",
+        DJANGO_SECRET_KEY="k",
+        COMMENT_RATE_LIMIT="5/10m",
+        SITE_URL="https://niromp.org",
+        AKISMET_SITE_URL="https://niromp.org",
+        DJANGO_CSRF_TRUSTED_ORIGINS="https://niromp.org,https://www.niromp.org",
+        DJANGO_DEFAULT_FROM_EMAIL="NIROMP <website@niromp.org>",
+        DJANGO_LOG_LEVEL="warning",
+        EMAIL_HOST="smtp.example.org",
+        EMAIL_PORT="465",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    assert result.returncode == 0, result.stderr
