@@ -1,17 +1,37 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
-from django.conf import settings
 
 from .models import Comment
 
 BODY_MAX_LENGTH = 5000
+PARENT_NOT_FOUND = (
+    "The comment you are replying to is not on this page. "
+    "Post your comment without replying, or reply to another comment."
+)
+REPLY_TOO_DEEP = (
+    "Replies cannot go any deeper here. Reply to an earlier comment in the thread, "
+    "or post a new comment."
+)
 
 
 class CommentForm(forms.ModelForm):
-    """A reader's comment or reply. `target` is the page or article it is on."""
+    """A reader's comment or reply: the fields and their shape. Whether it may
+    be posted is for comments.services to say."""
 
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Only its shape is checked here; whether it can be answered is a rule of
+    # comments.services (reply_parent).
+    parent = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**62,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": PARENT_NOT_FOUND,
+            "min_value": PARENT_NOT_FOUND,
+            "max_value": PARENT_NOT_FOUND,
+        },
+    )
     remember = forms.BooleanField(
         required=False,
         label="Save my name and e-mail in this browser for the next time I comment",
@@ -48,9 +68,8 @@ class CommentForm(forms.ModelForm):
             "body": {"required": "Enter your comment"},
         }
 
-    def __init__(self, *args, target, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.target = target
         self.fields["author_email"].required = True
         self.fields["body"].required = True
         self.fields["body"].widget.attrs["maxlength"] = BODY_MAX_LENGTH
@@ -91,23 +110,6 @@ class CommentForm(forms.ModelForm):
                 f"(it has {len(body):,})."
             )
         return body
-
-    def clean_parent(self):
-        parent_id = self.cleaned_data.get("parent")
-        if parent_id is None:
-            return None
-        parent = Comment.objects.for_target(self.target).published().filter(pk=parent_id).first()
-        if parent is None:
-            raise forms.ValidationError(
-                "The comment you are replying to is not on this page. "
-                "Post your comment without replying, or reply to another comment."
-            )
-        if parent.depth >= settings.COMMENTS_MAX_DEPTH:
-            raise forms.ValidationError(
-                "Replies cannot go any deeper here. Reply to an earlier comment in the thread, "
-                "or post a new comment."
-            )
-        return parent
 
     @property
     def honeypot_filled(self) -> bool:

@@ -1,12 +1,17 @@
-"""Every write to a comment goes through here: keyword-only, atomic, and each
-change recorded as a CommentHistory row. Views, admin actions, tasks and
-commands call these; nothing else changes a comment's status."""
+"""Every write to a comment goes through here, and every rule about it lives
+here: whether a reader may comment or reply (typed CommentRefused errors the
+view turns into messages), the spam check task, and moderation. Functions are
+keyword-only and atomic, and each change is recorded as a CommentHistory row.
+Views, admin actions, tasks and commands call these; nothing else changes a
+comment's status."""
 
 import logging
+import zlib
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.tasks import task
 from django.utils import timezone
 
 from niromp_site.env import parse_rate
@@ -26,6 +31,27 @@ class ModerationError(Exception):
     is for the moderator."""
 
 
+class CommentRefused(Exception):
+    """A reader's comment the rules do not allow. The view turns each kind
+    into the message the reader sees, with their text kept."""
+
+
+class CommentsClosed(CommentRefused):
+    """The content takes no comments (an editor closed them, or it is too old)."""
+
+
+class ParentNotFound(CommentRefused):
+    """The reply names a comment that is not published on this content."""
+
+
+class ReplyTooDeep(CommentRefused):
+    """The reply would nest deeper than COMMENTS_MAX_DEPTH."""
+
+
+class RateLimited(CommentRefused):
+    """This address has sent as many comments as COMMENT_RATE_LIMIT allows."""
+
+
 # Reading the rules ---------------------------------------------------------
 
 
@@ -37,16 +63,49 @@ def comments_open(target) -> bool:
     return not days or target.publish_at >= timezone.now() - timedelta(days=days)
 
 
-def is_rate_limited(ip_address: str | None) -> bool:
-    """The reader at this address has posted as many comments as the window
-    allows. Counted from the comments themselves, so it holds across every
-    worker process and server without a shared cache."""
+def ensure_open(target) -> None:
+    if not comments_open(target):
+        raise CommentsClosed
+
+
+def can_reply(comment: Comment, *, open_for_comments: bool) -> bool:
+    """A reader may reply to this comment: comments are open, it is
+    published, and a reply would not nest too deep."""
+    return (
+        open_for_comments and comment.is_published and comment.depth < settings.COMMENTS_MAX_DEPTH
+    )
+
+
+def reply_parent(*, target, parent_id: int | None) -> Comment | None:
+    """The published comment on `target` that a reply answers (None for a
+    new comment); refused when it is elsewhere, unpublished or too deep."""
+    if parent_id is None:
+        return None
+    parent = Comment.objects.for_target(target).published().filter(pk=parent_id).first()
+    if parent is None:
+        raise ParentNotFound
+    if parent.depth >= settings.COMMENTS_MAX_DEPTH:
+        raise ReplyTooDeep
+    return parent
+
+
+def _ensure_under_rate_limit(ip_address: str | None) -> None:
+    """Counted from the comments themselves, so it holds across every worker
+    process and server without a shared cache. Called inside the transaction
+    that inserts the comment, holding a lock for the address, so readers
+    posting at the same moment cannot all slip under the limit."""
     limit = parse_rate(settings.COMMENT_RATE_LIMIT)
     if limit is None or not ip_address:
-        return False
+        return
+    if connection.vendor == "postgresql":
+        # SQLite's IMMEDIATE transactions already hold the database's write lock.
+        key = zlib.crc32(ip_address.encode()) - 2**31
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
     count, window = limit
     since = timezone.now() - window
-    return Comment.objects.filter(ip_address=ip_address, submitted_at__gte=since).count() >= count
+    if Comment.objects.filter(ip_address=ip_address, submitted_at__gte=since).count() >= count:
+        raise RateLimited
 
 
 # Writing -------------------------------------------------------------------
@@ -78,7 +137,7 @@ def submit_comment(
     author_email: str,
     body: str,
     author_url: str = "",
-    parent: Comment | None = None,
+    parent_id: int | None = None,
     ip_address: str | None = None,
     user_agent: str = "",
     referrer: str = "",
@@ -87,7 +146,13 @@ def submit_comment(
 ) -> Comment:
     """Save a reader's comment as held (or, when a bot filled the honeypot,
     straight into the spam folder, where a moderator can still rescue it),
-    then check it for spam once the transaction has committed."""
+    then check it for spam once the transaction has committed.
+
+    Raises a CommentRefused when the rules do not allow it: comments closed,
+    a reply to a comment it cannot answer, or too many from one address."""
+    ensure_open(target)
+    parent = reply_parent(target=target, parent_id=parent_id)
+    _ensure_under_rate_limit(ip_address)
     comment = Comment.objects.create(
         **{Comment.target_field(target): target},
         parent=parent,
@@ -110,10 +175,15 @@ def submit_comment(
         reason="Submitted; the honeypot field was filled in." if honeypot_filled else "Submitted.",
     )
     if not honeypot_filled:
-        from .tasks import check_comment_task  # here: the task module imports this one
-
         transaction.on_commit(lambda: check_comment_task.enqueue(comment.pk))
     return comment
+
+
+@task
+def check_comment_task(comment_id: int) -> str:
+    """The spam check, run inline or by a worker (see TASKS in settings)."""
+    comment = check_comment(comment_id=comment_id)
+    return comment.verdict if comment else "missing"
 
 
 def check_comment(*, comment_id: int, again: bool = False) -> Comment | None:

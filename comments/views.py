@@ -6,7 +6,6 @@ again on that page with the reader's text kept."""
 
 from collections import defaultdict
 
-from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.db.models import Q
@@ -15,8 +14,26 @@ from django.http import HttpResponseRedirect
 from niromp_site.client_ip import client_ip
 
 from . import services
-from .forms import CommentForm
+from .forms import PARENT_NOT_FOUND, REPLY_TOO_DEEP, CommentForm
 from .models import Comment
+
+# What the reader is told when the rules refuse their comment: (field or None
+# for the whole form, message, HTTP status). The text they typed is shown back.
+REFUSALS = {
+    services.CommentsClosed: (
+        None,
+        "Comments are closed on this page, so your comment was not sent.",
+        403,
+    ),
+    services.ParentNotFound: ("parent", PARENT_NOT_FOUND, 200),
+    services.ReplyTooDeep: ("parent", REPLY_TOO_DEEP, 200),
+    services.RateLimited: (
+        None,
+        "You have sent several comments in a short time. Your comment has not "
+        "been sent yet: please wait a few minutes, then send it again.",
+        429,
+    ),
+}
 
 PENDING_COOKIE = "comments_pending"
 AUTHOR_COOKIE = "comment_author"
@@ -56,7 +73,8 @@ def pending_ids(request) -> list[int]:
 
 def build_thread(target, own_pending: list[int]) -> tuple[list[Comment], int]:
     """Published comments (and the reader's own held ones) as a tree, oldest
-    first; returns the top-level comments and the number published."""
+    first, each marked with whether a reader may reply to it; returns the
+    top-level comments and the number published."""
     visible = list(
         Comment.objects.for_target(target)
         .filter(
@@ -64,11 +82,13 @@ def build_thread(target, own_pending: list[int]) -> tuple[list[Comment], int]:
         )
         .order_by("submitted_at", "pk")
     )
+    open_for_comments = services.comments_open(target)
     by_id = {comment.pk: comment for comment in visible}
     replies = defaultdict(list)
     roots = []
     for comment in visible:
         comment.thread_replies = replies[comment.pk]
+        comment.can_reply = services.can_reply(comment, open_for_comments=open_for_comments)
         if comment.parent_id in by_id:
             replies[comment.parent_id].append(comment)
         else:
@@ -82,7 +102,6 @@ class CommentsMixin:
     takes new ones by POST to the same address."""
 
     def get_comment_form(self, data=None):
-        target = self.object
         initial = {}
         if data is None:
             remembered = _read_signed(self.request, AUTHOR_COOKIE, AUTHOR_MAX_AGE, {})
@@ -97,7 +116,7 @@ class CommentsMixin:
             reply_to = as_id(self.request.GET.get("replyto"))
             if reply_to is not None:
                 initial["parent"] = reply_to
-        return CommentForm(data=data, initial=initial, target=target)
+        return CommentForm(data=data, initial=initial)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -114,7 +133,6 @@ class CommentsMixin:
             comment_form=form,
             comments_open=services.comments_open(target),
             reply_to=reply_to,
-            max_depth=settings.COMMENTS_MAX_DEPTH,
         )
         return context
 
@@ -122,33 +140,29 @@ class CommentsMixin:
         self.object = self.get_object()
         target = self.object
         form = self.get_comment_form(data=request.POST)
-        if not services.comments_open(target):
-            form.add_error(None, "Comments are closed on this page, so your comment was not sent.")
-            return self.render_form(form, status=403)
-        if not form.is_valid():
-            return self.render_form(form, status=200)
-        ip = client_ip(request)
-        if services.is_rate_limited(ip):
-            form.add_error(
-                None,
-                "You have sent several comments in a short time. Your comment has not "
-                "been sent yet: please wait a few minutes, then send it again.",
+        try:
+            # Before the fields: a closed page says so, whatever was typed.
+            services.ensure_open(target)
+            if not form.is_valid():
+                return self.render_form(form, status=200)
+            data = form.cleaned_data
+            comment = services.submit_comment(
+                target=target,
+                parent_id=data["parent"],
+                author_name=data["author_name"],
+                author_email=data["author_email"],
+                author_url=data["author_url"],
+                body=data["body"],
+                ip_address=client_ip(request),
+                user_agent=request.headers.get("User-Agent", ""),
+                referrer=request.headers.get("Referer", ""),
+                permalink=request.build_absolute_uri(target.get_absolute_url()),
+                honeypot_filled=form.honeypot_filled,
             )
-            return self.render_form(form, status=429)
-        data = form.cleaned_data
-        comment = services.submit_comment(
-            target=target,
-            parent=data["parent"],
-            author_name=data["author_name"],
-            author_email=data["author_email"],
-            author_url=data["author_url"],
-            body=data["body"],
-            ip_address=ip,
-            user_agent=request.headers.get("User-Agent", ""),
-            referrer=request.headers.get("Referer", ""),
-            permalink=request.build_absolute_uri(target.get_absolute_url()),
-            honeypot_filled=form.honeypot_filled,
-        )
+        except services.CommentRefused as refused:
+            field, message, status = REFUSALS[type(refused)]
+            form.add_error(field, message)
+            return self.render_form(form, status=status)
         messages.success(
             request,
             "Thank you. Your comment has been received and is awaiting moderation; "

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from comments import services
 from comments.models import Comment, CommentHistory
 from pages.models import Page
+from tests.comments.conftest import make_comment
 from tests.conftest import visible_text
 from tests.pages.factories import make_article
 
@@ -63,11 +64,36 @@ def editor_client(client, editor):
     return client
 
 
-def held(page, name="Alex Reader", body="A thoughtful comment.", **fields) -> Comment:
-    """A reader's comment as the form saves it: held, not yet checked."""
+def held(page, name="Alex Reader", body="A thoughtful comment.", parent=None, **fields) -> Comment:
+    """A reader's comment as the form saves it: held, not yet checked. A reply
+    to a comment that is not published yet cannot come through the form (the
+    services refuse it), so such a reply is built as the form would save it."""
     fields.setdefault("author_email", f"{name.split()[0].lower()}@example.org")
+    if parent is not None and not parent.is_published:
+        reply = make_comment(
+            page,
+            parent=parent,
+            depth=parent.depth + 1,
+            author_name=name,
+            body=body,
+            verdict=Comment.Verdict.UNCHECKED,
+            ip_address="192.0.2.1",
+            **fields,
+        )
+        CommentHistory.objects.create(
+            comment=reply,
+            to_status=reply.status,
+            actor=CommentHistory.Actor.READER,
+            reason="Submitted.",
+        )
+        return reply
     return services.submit_comment(
-        target=page, author_name=name, body=body, ip_address="192.0.2.1", **fields
+        target=page,
+        author_name=name,
+        body=body,
+        ip_address="192.0.2.1",
+        parent_id=parent.pk if parent else None,
+        **fields,
     )
 
 

@@ -161,7 +161,9 @@ def published_comment(target, moderator, *, parent=None, **fields) -> Comment:
         "body": "A thoughtful comment.",
     }
     details.update(fields)
-    comment = services.submit_comment(target=target, parent=parent, **details)
+    comment = services.submit_comment(
+        target=target, parent_id=parent.pk if parent else None, **details
+    )
     return services.approve(comment=comment, moderator=moderator)
 
 
