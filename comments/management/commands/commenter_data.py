@@ -2,13 +2,13 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from comments import services
+from comments import personal_data
 
 
 class Command(BaseCommand):
     help = (
         "A commenter's personal data, on request: --export prints everything held "
-        "about an e-mail address as JSON; --erase removes it."
+        "about an e-mail address as JSON; --erase removes it (see comments/personal_data.py)."
     )
 
     def add_arguments(self, parser):
@@ -18,14 +18,19 @@ class Command(BaseCommand):
         action.add_argument("--erase", action="store_true")
 
     def handle(self, *args, email, export=False, erase=False, **options):
-        if "@" not in email:
-            raise CommandError("Give the commenter's e-mail address.")
+        try:
+            if export:
+                data = personal_data.export_commenter(email=email)
+            else:
+                counts = personal_data.erase_commenter(email=email)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
         if export:
-            data = services.export_commenter(email=email)
             self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
             return
-        counts = services.erase_commenter(email=email)
         self.stdout.write(
             f"Deleted {counts['deleted']} comment(s); emptied {counts['anonymised']} "
-            "that others had replied to."
+            "that others had replied to. Removed their words from "
+            f"{counts['history_deleted'] + counts['history_cleared']} history entry(ies) and "
+            f"{counts['admin_log_deleted'] + counts['admin_log_cleared']} admin log entry(ies)."
         )
