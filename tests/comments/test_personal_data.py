@@ -20,7 +20,18 @@ def post(page, **fields):
     fields.setdefault("author_name", "Sam")
     fields.setdefault("author_email", "sam@example.org")
     fields.setdefault("body", "Hello")
-    return services.submit_comment(target=page, ip_address="192.0.2.7", **fields)
+    return submit(target=page, ip_address="192.0.2.7", **fields)
+
+
+def submit(**fields) -> Comment:
+    """A comment through the services; a reply is threaded as the form would
+    thread it, whatever its parent's status is now."""
+    parent = fields.pop("parent", None)
+    comment = services.submit_comment(**fields)
+    if parent is not None:
+        Comment.objects.filter(pk=comment.pk).update(parent=parent, depth=parent.depth + 1)
+        comment.refresh_from_db()
+    return comment
 
 
 def commenter_data(*args) -> str:
@@ -94,7 +105,7 @@ OTHER_EMAIL = "olwen@example.org"
 
 
 def zeb(page, body, **fields) -> Comment:
-    return services.submit_comment(
+    return submit(
         target=page,
         author_name=NAME,
         author_email=EMAIL,
@@ -109,7 +120,7 @@ def zeb(page, body, **fields) -> Comment:
 
 
 def olwen(page, body, **fields) -> Comment:
-    return services.submit_comment(
+    return submit(
         target=page,
         author_name=OTHER_NAME,
         author_email=OTHER_EMAIL,
