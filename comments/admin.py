@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from niromp_site.content import CONTENT_FIELDS, CONTENT_KINDS, with_targets
+
 from . import services
 from .models import Comment, CommentHistory
 
@@ -58,13 +60,11 @@ class TargetTypeFilter(admin.SimpleListFilter):
     parameter_name = "on"
 
     def lookups(self, request, model_admin):
-        return [("page", "Pages"), ("article", "News and press releases")]
+        return [(kind.field, kind.plural) for kind in CONTENT_KINDS]
 
     def queryset(self, request, queryset):
-        if self.value() == "page":
-            return queryset.filter(page__isnull=False)
-        if self.value() == "article":
-            return queryset.filter(article__isnull=False)
+        if self.value() in CONTENT_FIELDS:
+            return queryset.filter(**{f"{self.value()}__isnull": False})
         return queryset
 
 
@@ -82,7 +82,6 @@ class CommentAdmin(admin.ModelAdmin):
     list_display_links = ["excerpt"]
     list_filter = [StatusFilter, "verdict", TargetTypeFilter, "submitted_at"]
     search_fields = ["author_name", "author_email", "body"]
-    list_select_related = ["page__parent__parent", "article"]
     list_per_page = 100
     ordering = ["submitted_at", "pk"]
     date_hierarchy = "submitted_at"
@@ -117,6 +116,10 @@ class CommentAdmin(admin.ModelAdmin):
     change_form_template = "admin/comments/comment/change_form.html"
 
     # The queue ---------------------------------------------------------------
+
+    def get_queryset(self, request):
+        # Each row links to its page: load the pages and their sections at once.
+        return with_targets(super().get_queryset(request))
 
     @admin.display(description="status", ordering="status")
     def status_label(self, obj):

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from niromp_site.content import exactly_one_content, field_for, points_at_content
+
 
 class CommentQuerySet(models.QuerySet):
     def published(self):
@@ -12,10 +14,11 @@ class CommentQuerySet(models.QuerySet):
 
     def for_target(self, target):
         """Comments on a page or an article."""
-        return self.filter(**{Comment.target_field(target): target})
+        return self.filter(**{field_for(target): target})
 
 
-class Comment(models.Model):
+# PROTECT: deleting content must never delete what readers wrote.
+class Comment(points_at_content(on_delete=models.PROTECT, related_name="comments")):
     """A reader's comment (or an old pingback) on a page or an article.
 
     Every comment starts held; only a moderator publishes it. Its status and
@@ -43,14 +46,6 @@ class Comment(models.Model):
         FORM = "form", "Comment form"
         OLD_SITE = "old-site", "Old site"
 
-    # Exactly one of page and article is set (see the constraint below).
-    # PROTECT: deleting content must never delete what readers wrote.
-    page = models.ForeignKey(
-        "pages.Page", null=True, blank=True, on_delete=models.PROTECT, related_name="comments"
-    )
-    article = models.ForeignKey(
-        "pages.Article", null=True, blank=True, on_delete=models.PROTECT, related_name="comments"
-    )
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -97,15 +92,7 @@ class Comment(models.Model):
     class Meta:
         ordering = ["submitted_at", "pk"]
         permissions = [("can_moderate", "Can moderate comments")]
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(page__isnull=False, article__isnull=True)
-                    | models.Q(page__isnull=True, article__isnull=False)
-                ),
-                name="comment_on_exactly_one_target",
-            )
-        ]
+        constraints = [exactly_one_content("comment_on_exactly_one_target")]
         indexes = [
             models.Index(fields=["status", "submitted_at"]),
             models.Index(fields=["ip_address", "submitted_at"]),
@@ -116,14 +103,6 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         return f"{self.target.get_absolute_url()}#comment-{self.pk}"
-
-    @staticmethod
-    def target_field(target) -> str:
-        return target._meta.model_name  # "page" or "article"
-
-    @property
-    def target(self):
-        return self.page if self.page_id else self.article
 
     @property
     def is_published(self) -> bool:

@@ -35,6 +35,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from niromp_site.content import with_targets
+
 from .models import Comment, CommentHistory
 
 logger = logging.getLogger(__name__)
@@ -101,7 +103,7 @@ def _iso(moment) -> str | None:
 
 
 def _export_comments(person: Commenter) -> list[dict]:
-    comments = Comment.objects.filter(pk__in=person.comment_ids).select_related("page", "article")
+    comments = with_targets(Comment.objects.filter(pk__in=person.comment_ids))
     return [
         {
             "id": comment.pk,

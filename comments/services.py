@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.tasks import task
 from django.utils import timezone
 
+from niromp_site.content import with_targets
 from niromp_site.env import parse_rate
 
 from . import notifications, spam
@@ -265,7 +266,7 @@ def recheck_unchecked() -> dict[str, int]:
     untold = Comment.objects.filter(status=Status.HELD, notified_at__isnull=True).exclude(
         verdict=Verdict.UNCHECKED
     )
-    for comment in untold.select_related("page", "article", "parent"):
+    for comment in with_targets(untold.select_related("parent")):
         counts["notified"] += notifications.notify_moderators(comment=comment)
     return counts
 

@@ -1,5 +1,7 @@
 from django.http import HttpResponsePermanentRedirect
 
+from niromp_site.content import with_targets
+
 from .models import Redirect
 
 
@@ -14,9 +16,7 @@ class OldAddressRedirectMiddleware:
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
-        redirect = (
-            Redirect.objects.select_related("page", "article").filter(old_path=request.path).first()
-        )
+        redirect = with_targets(Redirect.objects.filter(old_path=request.path)).first()
         if redirect is None or not redirect.target.is_public:
             return response
         return HttpResponsePermanentRedirect(redirect.target.get_absolute_url())

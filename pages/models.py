@@ -3,6 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from niromp_site.content import exactly_one_content, points_at_content
+
 from .sanitise import SanitisedHTMLField
 
 # Top-level page slugs that would shadow the site's own addresses.
@@ -20,6 +22,22 @@ class PublishedQuerySet(models.QuerySet):
     def published(self):
         """What the public may see: published, and due. The one definition of "live"."""
         return self.filter(status=Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def for_address(self):
+        """With what get_absolute_url() needs, so listing addresses costs no
+        query per item (see niromp_site.content.with_targets)."""
+        return self
+
+
+# A page sits at most this many levels down: a top-level page, a section in
+# it, and a page in that. Page.clean() refuses deeper nesting, so one join
+# always loads everything a page's address and publication depend on.
+PAGE_MAX_LEVELS = 3
+
+
+class PageQuerySet(PublishedQuerySet):
+    def for_address(self):
+        return self.select_related("__".join(["parent"] * (PAGE_MAX_LEVELS - 1)))
 
 
 class Publishable(models.Model):
@@ -124,6 +142,8 @@ class Page(Publishable):
         max_length=200, blank=True, help_text='Heading above the downloads; "Downloads" if empty.'
     )
 
+    objects = PageQuerySet.as_manager()
+
     class Meta:
         ordering = ["menu_order", "title"]
         constraints = [
@@ -155,6 +175,24 @@ class Page(Publishable):
             and (self.parent_id == self.pk or any(a.parent_id == self.pk for a in self.ancestors))
         ):
             raise ValidationError({"parent": "A page cannot sit inside itself."})
+        levels = (
+            (len(self.parent.ancestors) + 1 if self.parent_id else 0) + 1 + self._levels_below()
+        )
+        if levels > PAGE_MAX_LEVELS:
+            raise ValidationError(
+                {
+                    "parent": f"Pages can be at most {PAGE_MAX_LEVELS} levels deep (a page in "
+                    "a section in a top-level page); choose a section higher up."
+                }
+            )
+
+    def _levels_below(self) -> int:
+        """How many levels of pages sit under this one (0 for none)."""
+        levels, frontier = 0, [self.pk] if self.pk else []
+        while frontier and levels <= PAGE_MAX_LEVELS:
+            frontier = list(Page.objects.filter(parent__in=frontier).values_list("pk", flat=True))
+            levels += bool(frontier)
+        return levels
 
     @property
     def is_public(self) -> bool:
@@ -212,29 +250,15 @@ class Article(Publishable):
             raise ValidationError({"slug": "This address is used by the news pages."})
 
 
-class Redirect(models.Model):
+class Redirect(points_at_content(on_delete=models.CASCADE)):
     """An old address of a page or article, kept when its slug changes, so
     links and bookmarks keep working (301 to wherever it lives now)."""
 
     old_path = models.CharField(max_length=500, unique=True)
-    page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.CASCADE)
-    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.CASCADE)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(page__isnull=False, article__isnull=True)
-                    | models.Q(page__isnull=True, article__isnull=False)
-                ),
-                name="redirect_to_exactly_one_target",
-            )
-        ]
+        constraints = [exactly_one_content("redirect_to_exactly_one_target")]
 
     def __str__(self):
         return f"{self.old_path} → {self.target.get_absolute_url()}"
-
-    @property
-    def target(self):
-        return self.page or self.article

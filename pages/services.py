@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from .models import Article, Page, Redirect
+from .models import Page, Redirect
 
 
 def _descendants(page: Page) -> list[Page]:
@@ -23,12 +23,9 @@ def keep_old_addresses(*, model, before: dict[int, str]) -> int:
         old_path, new_path = before[obj.pk], obj.get_absolute_url()
         if not old_path or old_path == new_path:
             continue
-        target = {"page": obj} if isinstance(obj, Page) else {"article": obj}
         # An address used again by new content is no longer an old one.
         Redirect.objects.filter(old_path=new_path).delete()
-        Redirect.objects.update_or_create(
-            old_path=old_path, defaults={"page": None, "article": None, **target}
-        )
+        Redirect.objects.update_or_create(old_path=old_path, defaults=Redirect.pointing_at(obj))
         added += 1
     return added
 
@@ -36,6 +33,6 @@ def keep_old_addresses(*, model, before: dict[int, str]) -> int:
 def addresses_of(obj) -> dict[int, str]:
     """The current address of an object (and, for a page, of every page under
     it), to pass to keep_old_addresses once it has been saved."""
-    if isinstance(obj, Article):
+    if not isinstance(obj, Page):
         return {obj.pk: obj.get_absolute_url()}
     return {o.pk: o.get_absolute_url() for o in [obj, *_descendants(obj)]}

@@ -7,7 +7,7 @@ class PageSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        published = Page.objects.published().select_related("parent", "parent__parent")
+        published = Page.objects.published().for_address()
         return [page for page in published if page.is_public]
 
     def lastmod(self, item):

@@ -45,7 +45,7 @@ class PageDetailView(PreviewMixin, CommentsMixin, DetailView):
     def get_object(self, queryset=None):
         path = self.kwargs.get("path", "home")
         *_, slug = path.split("/")
-        candidates = self.visible().filter(slug=slug).select_related("parent", "parent__parent")
+        candidates = self.visible().filter(slug=slug).for_address()
         for page in candidates:
             if page.path == path and (self.can_preview() or page.is_public):
                 return page
