@@ -10,27 +10,53 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 \
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+RUN_LOCK := requirements/run.lock
+DEV_LOCK := requirements/dev.lock
+UV_VERSION := 0.13.8
 
-.PHONY: help run test lint audit install clean
+.PHONY: help run test lint audit install lock clean
 
 help:
 	@echo "make run   - set up .venv, the database and static files; serve on http://127.0.0.1:$(PORT)/"
 	@echo "make test  - install the test tools; ruff, djLint, the migration check, pip-audit and the whole suite"
+	@echo "make lock  - write requirements/*.lock again from pyproject.toml (LOCK_ARGS=--upgrade for newer versions)"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (set PYTHON=/path/to/python3.12)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# The exact versions the suite passed with, from the lock files (`make lock`
+# writes them from pyproject.toml's ranges); then the site itself, editable.
+# pip check fails when pyproject.toml asks for something the lock lacks.
+$(VENV)/.installed: pyproject.toml $(RUN_LOCK) | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(RUN_LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev,postgres]'
+$(VENV)/.installed-dev: pyproject.toml $(DEV_LOCK) | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check
 	@touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
+
+# The lock files: exact versions with their hashes, for Python 3.12 and newer
+# on any platform, resolved by uv from pyproject.toml's ranges. The versions
+# already locked are kept while they still fit; LOCK_ARGS=--upgrade moves every
+# package to its newest allowed version. run.lock is the site alone; dev.lock
+# adds the test tools and PostgreSQL's driver, at the same versions.
+$(BIN)/uv: | $(BIN)/python
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+
+lock: $(BIN)/uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra postgres $(LOCK_OPTIONS) -o $(DEV_LOCK)
+	$(BIN)/uv pip compile pyproject.toml --constraint $(DEV_LOCK) $(LOCK_OPTIONS) -o $(RUN_LOCK)
+
+LOCK_OPTIONS = --universal --python-version 3.12 --generate-hashes --quiet \
+	--custom-compile-command "make lock" $(LOCK_ARGS)
 
 # A secret key for this checkout, made once and kept out of git; the settings
 # read it from here (DJANGO_SECRET_KEY_FILE), so every manage.py command finds it.

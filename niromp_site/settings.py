@@ -16,7 +16,16 @@ from django.utils.csp import CSP
 
 from niromp_site import env
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+# Paths. A checkout keeps templates/, static/ and fixtures/ at its top, beside
+# manage.py; the installed wheel carries them inside this package (see
+# pyproject.toml), so the package's own copies win when it has them. What the
+# site writes by default (db.sqlite3, var/secret_key, staticfiles/, media/) goes
+# in BASE_DIR: the checkout, or, when installed, the directory the site is run
+# from, never site-packages.
+PACKAGE_DIR = Path(__file__).resolve().parent
+INSTALLED = (PACKAGE_DIR / "templates").is_dir()
+SHIPPED_DIR = PACKAGE_DIR if INSTALLED else PACKAGE_DIR.parent
+BASE_DIR = Path.cwd() if INSTALLED else PACKAGE_DIR.parent
 
 
 DEBUG = env.boolean("DJANGO_DEBUG")
@@ -112,7 +121,7 @@ WSGI_APPLICATION = "niromp_site.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [SHIPPED_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -179,7 +188,7 @@ USE_TZ = True
 # by the documents view, never executed or listed.
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.text("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [SHIPPED_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.text("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
@@ -193,7 +202,7 @@ STORAGES = {
     },
 }
 
-FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+FIXTURE_DIRS = [SHIPPED_DIR / "fixtures"]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
