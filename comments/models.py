@@ -105,6 +105,10 @@ class Comment(points_at_content(on_delete=models.PROTECT, related_name="comments
         return f"{self.target.get_absolute_url()}#comment-{self.pk}"
 
     @property
+    def is_pingback(self) -> bool:
+        return self.kind == self.Kind.PINGBACK
+
+    @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 

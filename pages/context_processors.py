@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.urls import reverse
 
 from .models import Page
 
@@ -16,7 +17,7 @@ def canonical_base(request) -> str:
 def main_menu(request) -> list[dict]:
     pages = Page.objects.published().filter(parent=None, menu_order__isnull=False)
     items = [(page.menu_order, page.title, page.get_absolute_url()) for page in pages]
-    items.append((NEWS_MENU_ORDER, "News", "/news/"))
+    items.append((NEWS_MENU_ORDER, "News", reverse("pages:news")))
     items.sort(key=lambda item: item[0])
     return [
         {

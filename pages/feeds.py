@@ -1,4 +1,5 @@
 from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
 from .models import Article
@@ -6,7 +7,7 @@ from .models import Article
 
 class NewsRssFeed(Feed):
     title = "NIROMP news"
-    link = "/news/"
+    link = reverse_lazy("pages:news")
     description = (
         "News and press releases from the "
         "National Independent Reviewing Officer Managers Partnership."
@@ -42,7 +43,7 @@ class NewsAtomFeed(NewsRssFeed):
 
 class PressRssFeed(NewsRssFeed):
     title = "NIROMP press releases"
-    link = "/news/press-releases/"
+    link = reverse_lazy("pages:press_releases")
     description = (
         "Press releases from the National Independent Reviewing Officer Managers Partnership."
     )

@@ -245,6 +245,10 @@ class Article(Publishable):
     def get_absolute_url(self):
         return reverse("pages:article", kwargs={"slug": self.slug})
 
+    @property
+    def is_press_release(self) -> bool:
+        return self.kind == self.Kind.PRESS_RELEASE
+
     def clean(self):
         if self.slug in {"press-releases", "feed", "page"}:
             raise ValidationError({"slug": "This address is used by the news pages."})

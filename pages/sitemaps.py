@@ -1,4 +1,5 @@
 from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
 
 from .models import Article, Page
 
@@ -28,10 +29,10 @@ class NewsListSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["/news/", "/news/press-releases/"]
+        return ["pages:news", "pages:press_releases"]
 
     def location(self, item):
-        return item
+        return reverse(item)
 
 
 sitemaps = {"pages": PageSitemap, "news": NewsListSitemap, "articles": ArticleSitemap}

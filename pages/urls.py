@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from . import feeds, views
+from .models import Article
 
 app_name = "pages"
 
@@ -9,11 +10,15 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("home/", RedirectView.as_view(pattern_name="pages:home", permanent=True)),
     # The old WordPress site's address for About Us, still linked from elsewhere.
-    path("about-us-2/", RedirectView.as_view(url="/about-us/", permanent=True)),
+    path(
+        "about-us-2/",
+        RedirectView.as_view(pattern_name="pages:page", permanent=True),
+        {"path": "about-us"},
+    ),
     path("news/", views.ArticleListView.as_view(), name="news"),
     path(
         "news/press-releases/",
-        views.ArticleListView.as_view(kind="press-release"),
+        views.ArticleListView.as_view(kind=Article.Kind.PRESS_RELEASE),
         name="press_releases",
     ),
     path("news/feed/", feeds.NewsAtomFeed(), name="news_feed"),

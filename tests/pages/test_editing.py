@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django import forms
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -575,3 +576,43 @@ def test_the_youth_friendly_document_becomes_a_link_once_uploaded(
     download = client.get("/documents/youth-friendly-strategic-priorities/")
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
+
+
+# Nesting ---------------------------------------------------------------------
+
+
+def test_a_page_three_levels_down_is_served_at_its_full_address(client):
+    top = make_page(title="Regions")
+    section = make_page(title="North West", parent=top)
+    page = make_page(title="Meetings", parent=section, body="<p>Quarterly.</p>")
+
+    response = client.get("/regions/north-west/meetings/")
+
+    assert page.get_absolute_url() == "/regions/north-west/meetings/"
+    assert response.status_code == 200
+    assert "Quarterly." in visible_text(response)
+
+
+def test_a_page_cannot_be_put_a_fourth_level_down():
+    top = make_page(title="Regions")
+    section = make_page(title="North West", parent=top)
+    page = make_page(title="Meetings", parent=section)
+    deeper = Page(title="Minutes", slug="minutes", parent=page)
+
+    with pytest.raises(ValidationError) as refused:
+        deeper.full_clean()
+
+    assert "at most 3 levels deep" in " ".join(refused.value.message_dict["parent"])
+
+
+def test_a_section_with_pages_cannot_be_moved_where_they_would_sit_too_deep():
+    regions = make_page(title="Regions")
+    north_west = make_page(title="North West", parent=regions)
+    events = make_page(title="Events")
+    make_page(title="Conference", parent=make_page(title="2017", parent=events))
+
+    events.parent = north_west
+    with pytest.raises(ValidationError) as refused:
+        events.full_clean()
+
+    assert "parent" in refused.value.message_dict
