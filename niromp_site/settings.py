@@ -309,7 +309,7 @@ if "@" not in parseaddr(DEFAULT_FROM_EMAIL)[1] or "\n" in DEFAULT_FROM_EMAIL:
     )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Comments (see "The comment pipeline" in DESIGN.md and the README).
+# Comments (see "How a comment flows" in the README).
 AKISMET_API_KEY = env.text("AKISMET_API_KEY")
 AKISMET_SITE_URL = env.url(
     "AKISMET_SITE_URL", SITE_URL, example="https://niromp.org", path_allowed=True

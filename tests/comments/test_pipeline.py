@@ -2,7 +2,7 @@
 check talks to a fake Akismet over HTTP through the real `akismet` library,
 moderators are e-mailed, and only a moderator publishes.
 
-See "The comment pipeline" in DESIGN.md."""
+See "How a comment flows" in the README."""
 
 import io
 from datetime import UTC, datetime, timedelta
