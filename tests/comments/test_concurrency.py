@@ -86,7 +86,8 @@ def _reader(site: LiveSite, barrier: threading.Barrier, result: Result) -> None:
         barrier.abort()
 
 
-def _burst(site: LiveSite, paths: list[str], name: str) -> list[Result]:
+def _fire(site: LiveSite, paths: list[str]) -> list[Result]:
+    """Post one comment to each path, all at the same moment."""
     run = uuid.uuid4().hex[:8]
     results = [Result(marker=f"[burst-{run}-{i:02d}]", path=path) for i, path in enumerate(paths)]
     barrier = threading.Barrier(len(results))
@@ -99,7 +100,11 @@ def _burst(site: LiveSite, paths: list[str], name: str) -> list[Result]:
     for thread in threads:
         thread.join(timeout=2 * TIMEOUT)
     assert not any(thread.is_alive() for thread in threads), "a reader thread hung"
+    return results
 
+
+def _burst(site: LiveSite, paths: list[str], name: str) -> list[Result]:
+    results = _fire(site, paths)
     timed = [r for r in results if r.status is not None]
     if timed:
         times = [r.elapsed for r in timed]
@@ -158,3 +163,25 @@ def test_simultaneous_comments_on_three_pages_are_all_saved(live_site):
     paths = ["/", "/strategic-priorities/", "/events/iroconf17/"] * 4
     results = _burst(live_site, paths, "three pages")
     _assert_saved(live_site, results)
+
+
+def test_the_rate_limit_holds_when_one_address_posts_many_comments_at_once(tmp_path):
+    """Twenty comments from one address at the same moment with a limit of
+    three: exactly three are accepted; the others are asked to wait (429), and
+    none is half-saved."""
+    try:
+        with start_live_site(tmp_path, COMMENT_RATE_LIMIT="3/90s") as site:
+            results = _fire(site, ["/about-us/"] * 20)
+            run = results[0].marker.split("-")[1]
+            saved = site.comments_containing(f"[burst-{run}-")
+            log = site.log.read_text(errors="replace")
+    except LiveSiteError as error:
+        pytest.fail(str(error))
+
+    statuses = sorted(r.status or 0 for r in results)
+    assert [r.error for r in results if r.error] == []
+    assert statuses == [302] * 3 + [429] * 17, statuses
+    accepted = {r.marker for r in results if r.status == 302}
+    assert {marker for row in saved for marker in accepted if marker in row["body"]} == accepted
+    assert len(saved) == 3
+    assert "Traceback" not in log
