@@ -317,7 +317,10 @@ def verify_archive(*, archive: Path, into: Path) -> dict:
                 if not member.isfile():
                     raise ArchiveInvalid(f"{archive}: {name!r} is not a plain file.")
                 if not _safe_member_name(name) or name in digests:
-                    raise ArchiveInvalid(f"{archive}: unexpected member {name!r}.")
+                    raise ArchiveInvalid(
+                        f"{archive}: unexpected member {name!r} (a NIROMP backup holds "
+                        f"{MANIFEST}, the database and media/ only)."
+                    )
                 target = into / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 digest = hashlib.sha256()
