@@ -3,6 +3,8 @@ from the environment (PORT, HOST, WEB_CONCURRENCY, GUNICORN_TIMEOUT)."""
 
 import os
 
+from gunicorn import glogging
+
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
@@ -15,3 +17,15 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # gunicorn 27 opens ~/.gunicorn/gunicorn.ctl by default; two instances under
 # one HOME would collide over it, and nothing here uses it.
 control_socket_disable = True
+
+
+class Logger(glogging.Logger):
+    """gunicorn's logger without the access-log line for each /healthz probe
+    (a monitor asks every few seconds; the lines would bury the readers')."""
+
+    def access(self, resp, req, environ, request_time):
+        if environ.get("PATH_INFO") != "/healthz":
+            super().access(resp, req, environ, request_time)
+
+
+logger_class = Logger

@@ -352,3 +352,8 @@ LOGGING = {
     # httpx logs every request at INFO; the spam check's outcome is logged by us.
     "loggers": {"httpx": {"level": "WARNING"}},
 }
+
+# Backups (`manage.py backup` / `restore`, niromp_site/backups.py): one archive
+# of the database and the uploads, written here; keep it off the web root.
+INSTALLED_APPS.append("niromp_site.apps.NirompSiteConfig")
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))

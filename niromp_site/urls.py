@@ -4,12 +4,15 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 
+from niromp_site.views import healthz
 from pages.sitemaps import sitemaps
 from pages.views import RobotsView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    # Before pages.urls, so a page can never take the address.
+    path("healthz", healthz, name="healthz"),
     path("robots.txt", RobotsView.as_view(), name="robots"),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", lambda request: redirect(static("img/favicon.svg"), permanent=True)),
