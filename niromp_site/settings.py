@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "axes",
     "pages",
     "comments",
+    # The site itself: the operators' commands (backup, restore).
+    "niromp_site.apps.NirompSiteConfig",
 ]
 
 MIDDLEWARE = [
@@ -355,5 +357,4 @@ LOGGING = {
 
 # Backups (`manage.py backup` / `restore`, niromp_site/backups.py): one archive
 # of the database and the uploads, written here; keep it off the web root.
-INSTALLED_APPS.append("niromp_site.apps.NirompSiteConfig")
-BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
+BACKUP_DIR = Path(env.text("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
