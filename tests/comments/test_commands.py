@@ -2,19 +2,19 @@
 and referrer of old comments are removed; nothing else is touched."""
 
 import io
-from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from comments.models import Comment, CommentHistory
-from tests.comments.conftest import make_comment as make_held_comment
+from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
 
 Status = Comment.Status
 Verdict = Comment.Verdict
+SPAM = {"status": Status.SPAM, "verdict": Verdict.SPAM}
+DISCARD = {"status": Status.SPAM, "verdict": Verdict.DISCARD}  # blatant spam
 
 
 @pytest.fixture(autouse=True)
@@ -23,26 +23,6 @@ def retention(settings):
     settings.COMMENTS_SPAM_RETENTION_DAYS = 15
     settings.COMMENTS_DISCARD_RETENTION_DAYS = 2
     settings.COMMENTS_PERSONAL_DATA_RETENTION_DAYS = 30
-
-
-def make_comment(page, *, days_old, **fields) -> Comment:
-    """A comment submitted `days_old` days ago, with the personal data the form keeps."""
-    comment = make_held_comment(page, **fields)
-    Comment.objects.filter(pk=comment.pk).update(
-        submitted_at=timezone.now() - timedelta(days=days_old)
-    )
-    comment.refresh_from_db()
-    return comment
-
-
-def spam(page, *, days_old, **fields) -> Comment:
-    return make_comment(page, days_old=days_old, status=Status.SPAM, verdict=Verdict.SPAM, **fields)
-
-
-def discard(page, *, days_old, **fields) -> Comment:
-    return make_comment(
-        page, days_old=days_old, status=Status.SPAM, verdict=Verdict.DISCARD, **fields
-    )
 
 
 def purge(*args) -> str:
@@ -64,7 +44,7 @@ def state(*comments):
 
 
 def test_spam_older_than_15_days_is_deleted(page):
-    old = spam(page, days_old=16)
+    old = make_comment(page, days_old=16, **SPAM)
 
     purge()
 
@@ -72,7 +52,7 @@ def test_spam_older_than_15_days_is_deleted(page):
 
 
 def test_spam_newer_than_15_days_is_kept(page):
-    recent = spam(page, days_old=14)
+    recent = make_comment(page, days_old=14, **SPAM)
 
     purge()
 
@@ -88,7 +68,7 @@ def test_honeypot_spam_older_than_15_days_is_deleted(page):
 
 
 def test_blatant_spam_older_than_the_discard_retention_is_deleted(page):
-    blatant = discard(page, days_old=3)
+    blatant = make_comment(page, days_old=3, **DISCARD)
 
     purge()
 
@@ -96,7 +76,7 @@ def test_blatant_spam_older_than_the_discard_retention_is_deleted(page):
 
 
 def test_blatant_spam_newer_than_the_discard_retention_is_kept(page):
-    blatant = discard(page, days_old=1)
+    blatant = make_comment(page, days_old=1, **DISCARD)
 
     purge()
 
@@ -105,8 +85,8 @@ def test_blatant_spam_newer_than_the_discard_retention_is_kept(page):
 
 def test_discard_retention_follows_the_setting(page, settings):
     settings.COMMENTS_DISCARD_RETENTION_DAYS = 5
-    kept = discard(page, days_old=3)
-    deleted = discard(page, days_old=6)
+    kept = make_comment(page, days_old=3, **DISCARD)
+    deleted = make_comment(page, days_old=6, **DISCARD)
 
     purge()
 
@@ -116,8 +96,8 @@ def test_discard_retention_follows_the_setting(page, settings):
 
 def test_spam_retention_follows_the_setting(page, settings):
     settings.COMMENTS_SPAM_RETENTION_DAYS = 60
-    kept = spam(page, days_old=40)
-    deleted = spam(page, days_old=61)
+    kept = make_comment(page, days_old=40, **SPAM)
+    deleted = make_comment(page, days_old=61, **SPAM)
 
     purge()
 
@@ -147,7 +127,7 @@ def test_comments_outside_the_spam_folder_are_never_deleted(page, status, verdic
 
 
 def test_old_spam_with_a_reply_is_kept_with_its_reply(page):
-    parent = spam(page, days_old=100)
+    parent = make_comment(page, days_old=100, **SPAM)
     reply = make_comment(page, days_old=99, parent=parent, depth=2, status=Status.PUBLISHED)
 
     purge()
@@ -157,7 +137,7 @@ def test_old_spam_with_a_reply_is_kept_with_its_reply(page):
 
 
 def test_deleting_spam_deletes_its_history(page):
-    old = spam(page, days_old=16)
+    old = make_comment(page, days_old=16, **SPAM)
     CommentHistory.objects.create(
         comment=old, from_status=Status.HELD, to_status=Status.SPAM, actor="akismet"
     )
@@ -211,8 +191,8 @@ def test_personal_data_is_kept_on_comments_newer_than_30_days(page):
 
 
 def test_purge_says_what_it_did(page):
-    spam(page, days_old=16)
-    discard(page, days_old=3)
+    make_comment(page, days_old=16, **SPAM)
+    make_comment(page, days_old=3, **DISCARD)
     make_comment(page, days_old=31)
 
     out = purge()
@@ -223,8 +203,8 @@ def test_purge_says_what_it_did(page):
 
 def test_dry_run_changes_nothing(page):
     comments = [
-        spam(page, days_old=16),
-        discard(page, days_old=3),
+        make_comment(page, days_old=16, **SPAM),
+        make_comment(page, days_old=3, **DISCARD),
         make_comment(page, days_old=31),
         make_comment(page, days_old=1),
     ]
@@ -236,9 +216,9 @@ def test_dry_run_changes_nothing(page):
 
 
 def test_dry_run_says_what_it_would_do(page):
-    spam(page, days_old=16)
-    discard(page, days_old=3)
-    spam(page, days_old=1)
+    make_comment(page, days_old=16, **SPAM)
+    make_comment(page, days_old=3, **DISCARD)
+    make_comment(page, days_old=1, **SPAM)
     make_comment(page, days_old=31)
     make_comment(page, days_old=45)
 
@@ -249,9 +229,9 @@ def test_dry_run_says_what_it_would_do(page):
 
 
 def test_running_twice_is_harmless(page):
-    spam(page, days_old=16)
+    make_comment(page, days_old=16, **SPAM)
     survivors = [
-        spam(page, days_old=1),
+        make_comment(page, days_old=1, **SPAM),
         make_comment(page, days_old=31, status=Status.PUBLISHED),
         make_comment(page, days_old=2),
     ]

@@ -5,7 +5,7 @@ import pytest
 
 from comments import services
 from comments.models import Comment, CommentHistory
-from tests.comments.conftest import make_comment
+from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
 

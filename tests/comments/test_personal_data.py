@@ -12,26 +12,12 @@ from django.db import connection
 
 from comments import services
 from comments.models import Comment, CommentHistory
+from tests.factories import make_comment, submit_comment
 
 pytestmark = pytest.mark.django_db
 
 
-def post(page, **fields):
-    fields.setdefault("author_name", "Sam")
-    fields.setdefault("author_email", "sam@example.org")
-    fields.setdefault("body", "Hello")
-    return submit(target=page, ip_address="192.0.2.7", **fields)
-
-
-def submit(**fields) -> Comment:
-    """A comment through the services; a reply is threaded as the form would
-    thread it, whatever its parent's status is now."""
-    parent = fields.pop("parent", None)
-    comment = services.submit_comment(**fields)
-    if parent is not None:
-        Comment.objects.filter(pk=comment.pk).update(parent=parent, depth=parent.depth + 1)
-        comment.refresh_from_db()
-    return comment
+SAM = {"author_name": "Sam", "ip_address": "192.0.2.7"}
 
 
 def commenter_data(*args) -> str:
@@ -41,8 +27,8 @@ def commenter_data(*args) -> str:
 
 
 def test_export_prints_everything_held_about_the_address(page, capsys):
-    post(page, body="First thought")
-    post(page, author_email="other@example.org", body="Not theirs")
+    submit_comment(page, body="First thought", **SAM)
+    submit_comment(page, body="Not theirs", author_email="other@example.org", **SAM)
     call_command("commenter_data", "SAM@example.org", "--export")
     exported = json.loads(capsys.readouterr().out)["comments"]
     assert [item["comment"] for item in exported] == ["First thought"]
@@ -51,10 +37,12 @@ def test_export_prints_everything_held_about_the_address(page, capsys):
 
 
 def test_erase_deletes_their_comments_and_empties_those_others_replied_to(page, moderator):
-    answered = post(page, body="Answered")
+    answered = submit_comment(page, body="Answered", **SAM)
     services.approve(comment=answered, moderator=moderator)
-    reply = post(page, author_email="other@example.org", body="A reply", parent=answered)
-    lonely = post(page, body="Alone")
+    reply = submit_comment(
+        page, body="A reply", author_email="other@example.org", parent=answered, **SAM
+    )
+    lonely = submit_comment(page, body="Alone", **SAM)
 
     call_command("commenter_data", "sam@example.org", "--erase")
 
@@ -104,39 +92,22 @@ OTHER_NAME = "Olwen Ashdown"
 OTHER_EMAIL = "olwen@example.org"
 
 
-def zeb(page, body, **fields) -> Comment:
-    return submit(
-        target=page,
-        author_name=NAME,
-        author_email=EMAIL,
-        author_url=WEBSITE,
-        body=body,
-        ip_address=IP_ADDRESS,
-        user_agent=USER_AGENT,
-        referrer=REFERRER,
-        permalink="http://testserver/strategic-thinking/",
-        **fields,
-    )
-
-
-def olwen(page, body, **fields) -> Comment:
-    return submit(
-        target=page,
-        author_name=OTHER_NAME,
-        author_email=OTHER_EMAIL,
-        body=body,
-        ip_address="203.0.113.99",
-        user_agent="OlwenBrowser/2.0",
-        **fields,
-    )
-
-
-@pytest.fixture
-def mod_client(client, moderator):
-    moderator.is_staff = True
-    moderator.save(update_fields=["is_staff"])
-    client.force_login(moderator)
-    return client
+# How each of them writes, for submit_comment.
+ZEB = {
+    "author_name": NAME,
+    "author_email": EMAIL,
+    "author_url": WEBSITE,
+    "ip_address": IP_ADDRESS,
+    "user_agent": USER_AGENT,
+    "referrer": REFERRER,
+    "permalink": "http://testserver/strategic-thinking/",
+}
+OLWEN = {
+    "author_name": OTHER_NAME,
+    "author_email": OTHER_EMAIL,
+    "ip_address": "203.0.113.99",
+    "user_agent": "OlwenBrowser/2.0",
+}
 
 
 def admin_save(client, comment, **changes) -> None:
@@ -167,16 +138,18 @@ def everywhere(page, moderator, mod_client):
       but Zebediah's own follow-up, `follow_up`;
     - `answer`: Zebediah's reply under Olwen's comment `olwens`.
     """
-    edited = zeb(page, ORIGINAL)
+    edited = submit_comment(page, body=ORIGINAL, **ZEB)
     admin_save(mod_client, edited, body=EDITED, _continue="1")
     services.approve(comment=edited, moderator=moderator, reason="Fine once “marmalade” went.")
-    olwens_reply = olwen(page, "Thanks, I will try it.", parent=edited)
-    corrected = zeb(page, SECOND_ORIGINAL)
+    olwens_reply = submit_comment(page, body="Thanks, I will try it.", parent=edited, **OLWEN)
+    corrected = submit_comment(page, body=SECOND_ORIGINAL, **ZEB)
     services.edit_text(comment=corrected, moderator=moderator, body=SECOND_EDITED)
     admin_save(mod_client, corrected, _approve="1")
-    follow_up = zeb(page, "Bassoon players, please write to me.", parent=corrected)
-    olwens = olwen(page, "The meeting notes are on the Regions page.")
-    answer = zeb(page, REPLY, parent=olwens)
+    follow_up = submit_comment(
+        page, body="Bassoon players, please write to me.", parent=corrected, **ZEB
+    )
+    olwens = submit_comment(page, body="The meeting notes are on the Regions page.", **OLWEN)
+    answer = submit_comment(page, body=REPLY, parent=olwens, **ZEB)
     services.approve(comment=olwens, moderator=moderator)
     services.reject(comment=answer, moderator=moderator, reason=f"Off topic: “{REPLY}”")
     return {
@@ -312,9 +285,9 @@ def test_export_leaves_out_other_commenters_and_the_moderators_account(everywher
 def test_their_comment_stays_when_someone_replied_to_their_own_reply(page):
     """Zebediah's comment, Zebediah's reply to it, and Olwen's reply to that:
     both of Zebediah's stay (emptied), so Olwen's reply keeps its thread."""
-    top = zeb(page, "First.")
-    middle = zeb(page, "Second.", parent=top)
-    olwens = olwen(page, "Third.", parent=middle)
+    top = submit_comment(page, body="First.", **ZEB)
+    middle = submit_comment(page, body="Second.", parent=top, **ZEB)
+    olwens = submit_comment(page, body="Third.", parent=middle, **OLWEN)
 
     commenter_data(EMAIL, "--erase")
 
@@ -326,9 +299,7 @@ def test_their_comment_stays_when_someone_replied_to_their_own_reply(page):
 def test_erase_refuses_an_address_that_is_not_one(page):
     """A blank address would otherwise match every comment without one
     (pingbacks, imported comments)."""
-    pingback = Comment.objects.create(
-        page=page, author_name="A blog", author_email="", kind=Comment.Kind.PINGBACK
-    )
+    pingback = make_comment(page, "A blog", author_email="", kind=Comment.Kind.PINGBACK)
 
     with pytest.raises(CommandError, match="Give the commenter's e-mail address"):
         commenter_data(" ", "--erase")

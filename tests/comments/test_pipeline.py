@@ -8,7 +8,6 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
@@ -16,7 +15,8 @@ from django.test import Client
 
 from comments import services
 from comments.models import Comment, CommentHistory
-from tests.comments.conftest import comment_data
+from tests.factories import make_comment, make_editor, make_moderator
+from tests.factories import post_comment as post_form
 from tests.fake_akismet import VALID_KEY
 
 pytestmark = pytest.mark.django_db
@@ -50,24 +50,12 @@ def post_comment(client, page, django_capture_on_commit_callbacks):
         }
         before = set(Comment.objects.values_list("pk", flat=True))
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(page.get_absolute_url(), comment_data(**overrides), **headers)
+            response = post_form(client, page, environ=headers, **overrides)
         new = Comment.objects.exclude(pk__in=before)
         assert new.count() == 1, response.content.decode()[:2000]
         return response, new.get()
 
     return post
-
-
-def published_parent(page, **fields):
-    fields = {
-        "author_name": "First Reader",
-        "author_email": "first@example.org",
-        "body": "The comment being replied to.",
-        "status": Comment.Status.PUBLISHED,
-        "verdict": Comment.Verdict.HAM,
-        **fields,
-    }
-    return Comment.objects.create(page=page, **fields)
 
 
 def public_text(page) -> str:
@@ -122,7 +110,9 @@ def test_spam_check_sends_akismet_what_it_uses(akismet, page, post_comment):
 
 
 def test_spam_check_of_a_reply_sends_comment_type_reply(akismet, page, post_comment):
-    parent = published_parent(page)
+    parent = make_comment(
+        page, "First Reader", "The comment being replied to.", status=Comment.Status.PUBLISHED
+    )
 
     _, reply = post_comment(parent=str(parent.pk), body="I agree with you.")
 
@@ -384,15 +374,9 @@ def test_each_held_comment_gets_its_own_email(akismet, moderator, post_comment):
 def test_email_goes_only_to_moderators_with_an_address(
     akismet, django_user_model, moderator, post_comment
 ):
-    moderators = Group.objects.get(name="Moderators")
-    no_address = django_user_model.objects.create_user(username="noaddress", email="")
-    no_address.groups.add(moderators)
-    inactive = django_user_model.objects.create_user(
-        username="gone", email="gone@example.org", is_active=False
-    )
-    inactive.groups.add(moderators)
-    editor = django_user_model.objects.create_user(username="ed", email="ed@example.org")
-    editor.groups.add(Group.objects.get_or_create(name="Editors")[0])
+    make_moderator("noaddress", email="")
+    make_moderator("gone", is_active=False)
+    make_editor("ed")
     django_user_model.objects.create_superuser(username="root", email="root@example.org")
 
     post_comment()

@@ -7,7 +7,6 @@ text and address are handled."""
 
 import re
 from datetime import timedelta
-from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
@@ -15,169 +14,20 @@ from django.utils import timezone
 
 from comments import services
 from comments.models import Comment
-from pages.models import Page, Status
-from tests.comments.conftest import comment_data
-from tests.conftest import visible_text
+from pages.models import Page
+from tests.factories import comment_data, post_comment, published_comment, submit_comment
+from tests.helpers import Element, field_value, html_tree, visible_text
 
 pytestmark = pytest.mark.django_db
 
 
-# A small HTML tree, so tests can ask where an element sits and what its
-# attributes are rather than matching markup as text.
-
-VOID_TAGS = {
-    "area",
-    "base",
-    "br",
-    "col",
-    "embed",
-    "hr",
-    "img",
-    "input",
-    "link",
-    "meta",
-    "source",
-    "track",
-    "wbr",
-}
-
-
-class Element:
-    def __init__(self, tag, attrs, parent=None):
-        self.tag = tag
-        self.attrs = {name: value or "" for name, value in attrs}
-        self.parent = parent
-        self.children = []
-
-    def __repr__(self):
-        return f"<{self.tag} {self.attrs}>"
-
-    def iter(self):
-        yield self
-        for child in self.children:
-            if isinstance(child, Element):
-                yield from child.iter()
-
-    def find_all(self, tag=None, **attrs):
-        return [
-            element
-            for element in self.iter()
-            if (tag is None or element.tag == tag)
-            and all(element.attrs.get(name.rstrip("_")) == value for name, value in attrs.items())
-        ]
-
-    def find(self, tag=None, **attrs):
-        found = self.find_all(tag, **attrs)
-        return found[0] if found else None
-
-    def by_id(self, element_id):
-        return self.find(id=element_id)
-
-    @property
-    def text(self):
-        parts = [
-            child if isinstance(child, str) else child.text
-            for child in self.children
-            if not (isinstance(child, Element) and child.tag in {"script", "style"})
-        ]
-        return re.sub(r"\s+", " ", "".join(parts)).strip()
-
-    @property
-    def raw_text(self):
-        """The text exactly as parsed (for a textarea's content)."""
-        return "".join(
-            child if isinstance(child, str) else child.raw_text for child in self.children
-        )
-
-    @property
-    def ancestors(self):
-        element = self.parent
-        while element is not None:
-            yield element
-            element = element.parent
-
-    def closest(self, tag):
-        return next((a for a in self.ancestors if a.tag == tag), None)
-
-    def __contains__(self, other):
-        return any(element is other for element in self.iter())
-
-
-class _TreeBuilder(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.root = Element("#document", [])
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag, attrs):
-        element = Element(tag, attrs, self.stack[-1])
-        self.stack[-1].children.append(element)
-        if tag not in VOID_TAGS:
-            self.stack.append(element)
-
-    def handle_startendtag(self, tag, attrs):
-        element = Element(tag, attrs, self.stack[-1])
-        self.stack[-1].children.append(element)
-
-    def handle_endtag(self, tag):
-        for index in range(len(self.stack) - 1, 0, -1):
-            if self.stack[index].tag == tag:
-                del self.stack[index:]
-                return
-
-    def handle_data(self, data):
-        self.stack[-1].children.append(data)
-
-
-def html_tree(response) -> Element:
-    builder = _TreeBuilder()
-    builder.feed(response.content.decode())
-    builder.close()
-    return builder.root
-
-
-def field_value(tree: Element, name: str) -> str:
-    """What a form field shows: an input's value, or a textarea's text."""
-    field = tree.find(name=name)
-    assert field is not None, f"no field named {name}"
-    if field.tag == "textarea":
-        # The HTML spec drops one newline straight after <textarea>.
-        return field.raw_text.removeprefix("\r\n").removeprefix("\n")
-    return field.attrs.get("value", "")
-
-
 # Helpers -------------------------------------------------------------------
-
-
-def post_comment(client, target, **overrides):
-    return client.post(target.get_absolute_url(), comment_data(**overrides))
-
-
-def published_comment(target, moderator, *, parent=None, **fields) -> Comment:
-    """A comment as a reader submits it, then approved by a moderator."""
-    details = {
-        "author_name": "Alex Reader",
-        "author_email": "alex@example.org",
-        "body": "A thoughtful comment.",
-    }
-    details.update(fields)
-    comment = services.submit_comment(
-        target=target, parent_id=parent.pk if parent else None, **details
-    )
-    return services.approve(comment=comment, moderator=moderator)
 
 
 def comment_article(tree: Element, comment: Comment) -> Element:
     article = tree.by_id(f"comment-{comment.pk}")
     assert article is not None, f"comment {comment.pk} is not on the page"
     return article
-
-
-@pytest.fixture
-def other_page(db):
-    return Page.objects.create(
-        title="Another page", slug="another-page", status=Status.PUBLISHED, body="<p>More.</p>"
-    )
 
 
 # The form ------------------------------------------------------------------
@@ -344,9 +194,7 @@ def test_published_comments_are_shown_oldest_first(client, page, moderator):
 def test_the_heading_counts_the_published_comments(client, page, moderator):
     first = published_comment(page, moderator)
     published_comment(page, moderator, parent=first, author_name="Cal Reply")
-    services.submit_comment(
-        target=page, author_name="Held", author_email="h@example.org", body="Not yet."
-    )
+    submit_comment(page, "Held", "Not yet.")
 
     text = visible_text(client.get(page.get_absolute_url()))
 

@@ -8,16 +8,9 @@ from django.test import RequestFactory
 from django.views.defaults import server_error
 
 from pages.models import Document
-from tests.conftest import visible_text
-from tests.pages.test_seed_content import SEEDED_URLS
+from tests.helpers import SEEDED_URLS, visible_text
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def test_the_strategic_vision_links_to_its_published_address(client, seeded):

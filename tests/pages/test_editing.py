@@ -9,111 +9,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django import forms
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import Client
 from django.utils import timezone
 from reversion.models import Version
 
 from pages.models import Article, Document, Page, Status
-from tests.conftest import visible_text
-from tests.pages.factories import make_article, make_page
+from tests.factories import make_article, make_page
+from tests.helpers import admin_add, admin_change, form_data, form_errors, visible_text
 
 pytestmark = pytest.mark.django_db
 
 LONDON = ZoneInfo("Europe/London")
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-# --- Helpers (also used by test_preview_and_redirects.py) -----------------------------------
-
-
-def make_editor(django_user_model, username="editor"):
-    """A staff user in the Editors group the migration creates, and nothing more."""
-    user = django_user_model.objects.create_user(
-        username=username, email=f"{username}@example.org", password="not-used", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def form_errors(response) -> str:
-    """What the admin form complained about, for assertion messages."""
-    context = response.context
-    if context is None or "adminform" not in context:
-        return f"status {response.status_code}"
-    form = context["adminform"].form
-    return f"status {response.status_code}: {form.errors.as_data()!r}"
-
-
-def form_data(response, **changes) -> dict:
-    """The admin form on `response` as a browser would post it back, with
-    `changes` (Python values: datetimes, booleans, lists of pks, strings)."""
-    form = response.context["adminform"].form
-    values = {name: form[name].value() for name in form.fields}
-    values.update(changes)
-    data = {}
-    for name, value in values.items():
-        field = form.fields.get(name)
-        if field is None or isinstance(value, SimpleUploadedFile):
-            data[name] = value
-        elif isinstance(field, forms.FileField):
-            continue  # a file input posts nothing unless a file is chosen
-        elif isinstance(field.widget, forms.MultiWidget):  # publish_at: date, time
-            parts = field.widget.decompress(value)
-            for index, (widget, part) in enumerate(zip(field.widget.widgets, parts, strict=True)):
-                data[f"{name}_{index}"] = widget.format_value(part) or ""
-        elif isinstance(field, forms.BooleanField):
-            if value:
-                data[name] = "on"
-        elif isinstance(field, forms.ModelMultipleChoiceField):
-            data[name] = [str(getattr(v, "pk", v)) for v in value or []]
-        elif value is None:
-            data[name] = ""
-        else:
-            data[name] = str(getattr(value, "pk", value))
-    return data
-
-
-def admin_add(client, model: str, **changes):
-    """Fill in and save the admin's add form for `model` ("page", "article", "document")."""
-    url = f"/admin/pages/{model}/add/"
-    response = client.post(url, form_data(client.get(url), **changes))
-    assert response.status_code == 302, form_errors(response)
-    return response
-
-
-def admin_change(client, obj, **changes):
-    """Change `obj` through its admin change form, keeping every other field as it is."""
-    url = f"/admin/pages/{obj._meta.model_name}/{obj.pk}/change/"
-    response = client.post(url, form_data(client.get(url), **changes))
-    assert response.status_code == 302, form_errors(response)
-    return response
-
-
-@pytest.fixture
-def editor(db, django_user_model):
-    return make_editor(django_user_model)
-
-
-@pytest.fixture
-def editor_client(editor):
-    return logged_in(editor)
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def atom_titles(response) -> set[str]:

@@ -9,25 +9,12 @@ from django.utils import timezone
 from reversion.models import Version
 
 from pages.models import Redirect, Status
-from tests.conftest import visible_text
-from tests.pages.factories import make_article, make_page
-from tests.pages.test_editing import (
-    admin_add,
-    admin_change,
-    form_data,
-    form_errors,
-    logged_in,
-    make_editor,
-)
+from tests.factories import make_article, make_page, make_staff
+from tests.helpers import admin_add, admin_change, form_data, form_errors, logged_in, visible_text
 
 pytestmark = pytest.mark.django_db
 
 LONDON = ZoneInfo("Europe/London")
-
-
-@pytest.fixture
-def editor_client(db, django_user_model):
-    return logged_in(make_editor(django_user_model))
 
 
 @pytest.fixture
@@ -37,11 +24,9 @@ def reader_client(db, django_user_model):
 
 
 @pytest.fixture
-def staff_without_permission_client(db, django_user_model):
+def staff_without_permission_client(db):
     """Staff, but in no group: may not view pages or articles."""
-    return logged_in(
-        django_user_model.objects.create_user(username="other", password="x", is_staff=True)
-    )
+    return logged_in(make_staff("other"))
 
 
 def make_draft(kind: str):

@@ -9,8 +9,8 @@ import time_machine
 from django.utils import timezone
 
 from pages.models import Article, Status
-from tests.conftest import visible_text
-from tests.pages.factories import make_article, make_page
+from tests.factories import make_article, make_page
+from tests.helpers import visible_text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -4,13 +4,14 @@ import pytest
 from reversion.models import Version
 
 from pages.models import Page
-from tests.pages.test_editing import admin_change, logged_in, make_editor
+from tests.factories import make_editor
+from tests.helpers import admin_change, logged_in
 
 pytestmark = pytest.mark.django_db
 
 
-def test_an_editor_compares_two_revisions_of_a_page(seeded, django_user_model):
-    client = logged_in(make_editor(django_user_model))
+def test_an_editor_compares_two_revisions_of_a_page(seeded):
+    client = logged_in(make_editor())
     about = Page.objects.get(slug="about-us")
     admin_change(client, about, body="<p>First wording of the page.</p>")
     admin_change(client, about, body="<p>Second wording of the page.</p>")

@@ -6,25 +6,12 @@ old WordPress blog's chrome does not come with it."""
 
 import pytest
 
-from tests.conftest import visible_text
+from tests.helpers import SEEDED_URLS, visible_text
 
 STRATEGY_PDF = (
     "https://smad6740.files.wordpress.com/2019/07/"
     "niromp-strategic-vision-priorities-2019-22-pdf-1.pdf"
 )
-SEEDED_URLS = [
-    "/",
-    "/about-us/",
-    "/strategic-priorities/",
-    "/events/",
-    "/events/iroconf17/",
-    "/partners/",
-    "/partners/nairo/",
-    "/contact-us/",
-    "/privacy-policy/",
-    "/accessibility/",
-    "/news/niromp-responds-to-community-care-poll/",
-]
 REGIONS = [
     "North East",
     "North West",

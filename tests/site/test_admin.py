@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.pages.factories import make_article, make_page
+from tests.factories import make_article, make_page
 
 pytestmark = pytest.mark.django_db
 

@@ -61,7 +61,7 @@ comment = services.submit_comment(
 services.approve(comment=comment, moderator=moderator)
 services.submit_comment(
     target=page, author_name="B reader", author_email="b@example.org", body="A reply.",
-    parent=comment,
+    parent_id=comment.pk,
 )
 """
 

@@ -12,9 +12,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from comments import services
 from pages.models import Document, Page
-from tests.pages.factories import make_article, make_page
+from tests.factories import make_article, make_moderator, make_page, make_staff, submit_comment
 
 MODERATORS = {
     "comments.view_comment",
@@ -80,13 +79,7 @@ def things(db):
     document = Document.objects.create(
         title="Annual report", slug="annual-report", external_url="https://example.org/r.pdf"
     )
-    comment = services.submit_comment(
-        target=page,
-        author_name="Alex Reader",
-        author_email="alex@example.org",
-        body="A thoughtful comment.",
-        ip_address="192.0.2.1",
-    )
+    comment = submit_comment(page)
     user = get_user_model().objects.create_user(username="someone", password=None)
     return {
         "page": page.pk,
@@ -98,20 +91,12 @@ def things(db):
     }
 
 
-def make_staff(username, group=None):
-    """A staff account as create_staff_account makes it (without the slow password)."""
-    user = get_user_model().objects.create_user(username=username, password=None, is_staff=True)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
-
-
 @pytest.fixture
 def as_role(client, db):
     def sign_in(role):
         groups = {"moderator": "Moderators", "editor": "Editors", "staff": None}
         if role != "anonymous":
-            client.force_login(make_staff(f"the-{role}", groups[role]))
+            client.force_login(make_staff(f"the-{role}", group=groups[role]))
         return client
 
     return sign_in
@@ -210,7 +195,7 @@ def test_editors_may_edit_content_and_nothing_else():
 
 @pytest.mark.django_db
 def test_a_moderator_has_exactly_the_groups_permissions():
-    user = make_staff("mo", "Moderators")
+    user = make_moderator("mo")
 
     assert user.get_all_permissions() == MODERATORS
     assert not user.is_superuser

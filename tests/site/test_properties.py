@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from comments.models import Comment
-from tests.pages.factories import make_article, make_page
+from tests.factories import make_article, make_comment, make_page
 
 pytestmark = pytest.mark.django_db
 
@@ -264,23 +264,15 @@ def thread(commentable, settings):
     """Published comments on the page (one as deep as replies may go), a held
     one, and one on an article."""
 
-    def add(target_field, target, parent=None, status=Comment.Status.PUBLISHED):
-        return Comment.objects.create(
-            **{target_field: target},
-            parent=parent,
-            depth=parent.depth + 1 if parent else 1,
-            author_name="Someone",
-            author_email="someone@example.org",
-            body="Earlier comment.",
-            status=status,
-        )
+    def add(target, parent=None, status=Comment.Status.PUBLISHED):
+        return make_comment(target, "Someone", "Earlier comment.", parent=parent, status=status)
 
-    top = add("page", commentable)
+    top = add(commentable)
     chain = [top]
     while chain[-1].depth < settings.COMMENTS_MAX_DEPTH:
-        chain.append(add("page", commentable, parent=chain[-1]))
-    held = add("page", commentable, status=Comment.Status.HELD)
-    elsewhere = add("article", make_article(title="Elsewhere"))
+        chain.append(add(commentable, parent=chain[-1]))
+    held = add(commentable, status=Comment.Status.HELD)
+    elsewhere = add(make_article(title="Elsewhere"))
     return {"chain": chain, "held": held, "elsewhere": elsewhere}
 
 

@@ -23,8 +23,8 @@ from django.test import Client
 
 from comments.models import Comment
 from pages.models import Article, Page
-from tests.pages.factories import make_page
-from tests.site.test_settings import run_manage
+from tests.factories import make_comment, make_page, make_staff
+from tests.helpers import run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -235,8 +235,8 @@ def public_addresses() -> list[str]:
 def commented_page(seeded):
     """A page with a published comment whose text tries to load things."""
     page = make_page(title="Commented page", body="<p>Text.</p>")
-    Comment.objects.create(
-        page=page,
+    make_comment(
+        page,
         author_name="Mallory",
         author_email="m@example.org",
         author_url="https://mallory.example.net/",
@@ -478,10 +478,8 @@ def throttled(settings):
 
 
 @pytest.fixture
-def editor(throttled, django_user_model):
-    return django_user_model.objects.create_user(
-        username="edna", email="edna@example.org", password=PASSWORD, is_staff=True
-    )
+def editor(throttled):
+    return make_staff("edna", password=PASSWORD)
 
 
 def sign_in(client, username, password, address, **extra):
@@ -542,7 +540,7 @@ def test_the_same_user_can_still_sign_in_from_another_address(throttled, editor)
 def test_another_user_can_still_sign_in_from_the_locked_address(
     throttled, editor, django_user_model
 ):
-    django_user_model.objects.create_user(username="other", password=PASSWORD, is_staff=True)
+    make_staff("other", password=PASSWORD)
     for attempt in range(6):
         sign_in(Client(), "edna", f"wrong {attempt}", ATTACKER)
     client = Client()

@@ -1,27 +1,10 @@
 """The settings fail closed and pass Django's deployment checks in production."""
 
-import os
 import secrets
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_manage(*args, **env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    clean["DJANGO_SETTINGS_MODULE"] = "niromp_site.settings"
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.helpers import run_manage
 
 
 def test_the_site_refuses_to_start_without_a_secret_key(tmp_path):
