@@ -165,20 +165,24 @@ def published_comment(
     return services.approve(comment=comment, moderator=moderator)
 
 
-# Staff ---------------------------------------------------------------------
+# Accounts ------------------------------------------------------------------
 
 
-def make_staff(
+def make_user(
     username: str, *, group: str | None = None, password: str | None = None, **fields: Any
 ) -> AbstractUser:
-    """A staff account as create_staff_account makes it, in `group` (one the
-    migrations create) or in none; no usable password unless one is given."""
+    """An account, not staff unless told, in `group` (one the migrations
+    create) or in none; no usable password unless one is given."""
     fields.setdefault("email", f"{username}@example.org")
-    fields.setdefault("is_staff", True)
     user = get_user_model().objects.create_user(username=username, password=password, **fields)
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def make_staff(username: str, **fields: Any) -> AbstractUser:
+    """A staff account as create_staff_account makes it."""
+    return make_user(username, is_staff=True, **fields)
 
 
 def make_moderator(username: str = "moira", **fields: Any) -> AbstractUser:

@@ -16,7 +16,7 @@ from comments import services
 from comments.models import Comment, CommentHistory
 from pages.models import Page
 from tests.factories import make_article, make_staff, submit_comment
-from tests.helpers import visible_text
+from tests.helpers import change_form_data, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -81,23 +81,6 @@ def snapshot():
 
 def moderator_rows(comment, user):
     return list(CommentHistory.objects.filter(comment=comment, actor=Actor.MODERATOR, user=user))
-
-
-def change_form_data(client, comment, **changes) -> dict:
-    """The POST the change form sends as the browser shows it, with `changes`."""
-    response = client.get(change_url(comment))
-    assert response.status_code == 200
-    data = {}
-    form = response.context["adminform"].form
-    for name, field in form.fields.items():
-        value = form.initial.get(name, field.initial)
-        data[name] = "" if value is None else value
-    for inline in response.context["inline_admin_formsets"]:
-        management = inline.formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = management[name].value()
-    data.update(changes)
-    return data
 
 
 # The queue -----------------------------------------------------------------------------

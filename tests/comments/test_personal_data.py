@@ -13,6 +13,7 @@ from django.db import connection
 from comments import services
 from comments.models import Comment, CommentHistory
 from tests.factories import make_comment, submit_comment
+from tests.helpers import change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -114,17 +115,7 @@ def admin_save(client, comment, **changes) -> None:
     """Press a button on the comment's admin page, as a moderator's browser does,
     so the admin writes its own log entry ("Recent actions")."""
     url = f"/admin/comments/comment/{comment.pk}/change/"
-    response = client.get(url)
-    assert response.status_code == 200
-    form = response.context["adminform"].form
-    data = {
-        name: form.initial.get(name, field.initial) or "" for name, field in form.fields.items()
-    }
-    for inline in response.context["inline_admin_formsets"]:
-        management = inline.formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = management[name].value()
-    response = client.post(url, data | changes)
+    response = client.post(url, change_form_data(client, comment, **changes))
     assert response.status_code == 302
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from pages.models import Redirect, Status
-from tests.factories import make_article, make_page, make_staff
+from tests.factories import make_article, make_page, make_staff, make_user
 from tests.helpers import admin_add, admin_change, form_data, form_errors, logged_in, visible_text
 
 pytestmark = pytest.mark.django_db
@@ -18,9 +18,9 @@ LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture
-def reader_client(db, django_user_model):
+def reader_client(db):
     """Logged in, but not staff."""
-    return logged_in(django_user_model.objects.create_user(username="reader", password="x"))
+    return logged_in(make_user("reader"))
 
 
 @pytest.fixture

@@ -13,7 +13,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from pages.models import Document, Page
-from tests.factories import make_article, make_moderator, make_page, make_staff, submit_comment
+from tests.factories import (
+    make_article,
+    make_moderator,
+    make_page,
+    make_staff,
+    make_user,
+    submit_comment,
+)
 
 MODERATORS = {
     "comments.view_comment",
@@ -80,7 +87,7 @@ def things(db):
         title="Annual report", slug="annual-report", external_url="https://example.org/r.pdf"
     )
     comment = submit_comment(page)
-    user = get_user_model().objects.create_user(username="someone", password=None)
+    user = make_user("someone")
     return {
         "page": page.pk,
         "article": article.pk,
