@@ -85,7 +85,15 @@ class CommentAdmin(admin.ModelAdmin):
     list_per_page = 100
     ordering = ["submitted_at", "pk"]
     date_hierarchy = "submitted_at"
-    actions = ["approve", "reject", "mark_spam", "mark_not_spam", "recheck"]
+    actions = [
+        "approve",
+        "reject",
+        "reject_keep_replies",
+        "reject_hold_replies",
+        "mark_spam",
+        "mark_not_spam",
+        "recheck",
+    ]
     inlines = [CommentHistoryInline]
     fieldsets = [
         (None, {"fields": ["thread", "body"]}),
@@ -192,15 +200,26 @@ class CommentAdmin(admin.ModelAdmin):
         if "body" in form.changed_data:
             services.edit_text(comment=obj, moderator=request.user, body=obj.body)
 
+    def render_change_form(self, request, context, add=False, change=False, **kwargs):
+        obj = context.get("original")
+        # Rejecting a comment with published replies asks what becomes of them.
+        context["published_replies"] = (
+            obj.replies.filter(status=Comment.Status.PUBLISHED).count() if obj else 0
+        )
+        return super().render_change_form(request, context, add, change, **kwargs)
+
     def response_change(self, request, obj):
-        for button, service, done in [
-            ("_approve", services.approve, "approved and published"),
-            ("_reject", services.reject, "rejected"),
-            ("_spam", services.mark_spam, "marked as spam"),
+        keep, hold = services.KEEP_REPLIES, services.HOLD_REPLIES
+        for button, service, done, options in [
+            ("_approve", services.approve, "approved and published", {}),
+            ("_reject", services.reject, "rejected", {}),
+            ("_reject_keep", services.reject, "rejected; its replies stay", {"replies": keep}),
+            ("_reject_hold", services.reject, "rejected; its replies are held", {"replies": hold}),
+            ("_spam", services.mark_spam, "marked as spam", {}),
         ]:
             if button in request.POST and self.has_moderate_permission(request):
                 try:
-                    service(comment=obj, moderator=request.user)
+                    service(comment=obj, moderator=request.user, **options)
                 except services.ModerationError as error:
                     self.message_user(request, str(error), messages.ERROR)
                     return HttpResponseRedirect(request.path)
@@ -228,6 +247,17 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Reject", permissions=["moderate"])
     def reject(self, request, queryset):
         self._act(request, queryset, services.reject, "rejected")
+
+    @admin.action(
+        description="Reject, keeping published replies under “[removed]”",
+        permissions=["moderate"],
+    )
+    def reject_keep_replies(self, request, queryset):
+        self._act(request, queryset, services.reject, "rejected", replies=services.KEEP_REPLIES)
+
+    @admin.action(description="Reject, and hold their published replies", permissions=["moderate"])
+    def reject_hold_replies(self, request, queryset):
+        self._act(request, queryset, services.reject, "rejected", replies=services.HOLD_REPLIES)
 
     @admin.action(description="Mark as spam (reported to Akismet)", permissions=["moderate"])
     def mark_spam(self, request, queryset):

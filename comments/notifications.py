@@ -2,25 +2,19 @@
 
 import logging
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from niromp_site.addresses import link_base_url
+
 from .models import Comment
 
 logger = logging.getLogger(__name__)
 
 MODERATORS_GROUP = "Moderators"
-
-
-def _site_address(comment) -> str:
-    if settings.SITE_URL:
-        return settings.SITE_URL
-    scheme, _, rest = comment.permalink.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0]}" if rest else ""
 
 
 def notify_moderators(*, comment) -> bool:
@@ -42,12 +36,14 @@ def notify_moderators(*, comment) -> bool:
     )
     if not claimed:
         return False
-    base = _site_address(comment)
+    base = link_base_url()
     context = {
         "comment": comment,
         "target": comment.target,
-        "page_url": comment.permalink or base + comment.target.get_absolute_url(),
+        "page_url": base + comment.target.get_absolute_url(),
         "admin_url": base + reverse("admin:comments_comment_change", args=[comment.pk]),
+        # Quoted line by line, so nothing the reader wrote can pass for the site's own lines.
+        "quoted_body": "\n".join(f"> {line}" for line in comment.body.splitlines()),
     }
     try:
         send_mail(

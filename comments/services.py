@@ -32,6 +32,15 @@ class ModerationError(Exception):
     is for the moderator."""
 
 
+class RepliesNeedDecision(ModerationError):
+    """Rejecting a comment with published replies: keep them or hold them?"""
+
+
+# What becomes of a rejected comment's published replies.
+KEEP_REPLIES = "keep"
+HOLD_REPLIES = "hold"
+
+
 class CommentRefused(Exception):
     """A reader's comment the rules do not allow. The view turns each kind
     into the message the reader sees, with their text kept."""
@@ -341,10 +350,55 @@ def approve(*, comment: Comment, moderator, reason: str = "") -> Comment:
 
 
 @transaction.atomic
-def reject(*, comment: Comment, moderator, reason: str = "") -> Comment:
-    return _moderate(
-        comment, to_status=Status.REJECTED, moderator=moderator, reason=reason or "Rejected."
+def reject(*, comment: Comment, moderator, reason: str = "", replies: str | None = None) -> Comment:
+    """Take a comment off the site. When it has published replies the
+    moderator must say what becomes of them (`replies`): KEEP_REPLIES leaves
+    them where they are, under a "[removed]" placeholder, so the thread keeps
+    its shape; HOLD_REPLIES holds them (and every published reply below them)
+    for moderation again."""
+    if replies not in {None, KEEP_REPLIES, HOLD_REPLIES}:
+        raise ValueError(f"replies must be {KEEP_REPLIES!r} or {HOLD_REPLIES!r}, not {replies!r}")
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    below = _published_below(comment)
+    if below and replies is None:
+        raise RepliesNeedDecision(
+            f"Comment {comment.pk} has {len(below)} published repl"
+            f"{'y' if len(below) == 1 else 'ies'}. Choose whether to keep them under a "
+            "“[removed]” placeholder or to hold them for moderation too."
+        )
+    note = ""
+    if below and replies == KEEP_REPLIES:
+        note = " Its published replies stay, under a “[removed]” placeholder."
+    comment = _moderate(
+        comment,
+        to_status=Status.REJECTED,
+        moderator=moderator,
+        reason=(reason or "Rejected.") + note,
     )
+    if replies == HOLD_REPLIES:
+        for reply in below:
+            _change(
+                reply,
+                to_status=Status.HELD,
+                actor=Actor.MODERATOR,
+                user=moderator,
+                reason=f"Held again: comment {comment.pk}, which it answers, was rejected.",
+            )
+    return comment
+
+
+def _published_below(comment: Comment) -> list[Comment]:
+    """Every published reply under a comment, at any depth, locked."""
+    found, frontier = [], [comment.pk]
+    while frontier:
+        level = list(
+            Comment.objects.select_for_update()
+            .filter(parent__in=frontier, status=Status.PUBLISHED)
+            .order_by("pk")
+        )
+        found.extend(level)
+        frontier = [reply.pk for reply in level]
+    return found
 
 
 def mark_spam(*, comment: Comment, moderator) -> Comment:

@@ -11,6 +11,7 @@ from django.core import signing
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 
+from niromp_site.addresses import link_base_url
 from niromp_site.client_ip import client_ip
 
 from . import services
@@ -78,8 +79,15 @@ def build_thread(target, own_pending: list[int]) -> tuple[list[Comment], int]:
     visible = list(
         Comment.objects.for_target(target)
         .filter(
-            Q(status=Comment.Status.PUBLISHED) | Q(pk__in=own_pending, status=Comment.Status.HELD)
+            Q(status=Comment.Status.PUBLISHED)
+            | Q(pk__in=own_pending, status=Comment.Status.HELD)
+            # Caught by the honeypot: its sender sees it held, like any other,
+            # so a bot cannot tell it was caught.
+            | Q(pk__in=own_pending, status=Comment.Status.SPAM, verdict=Comment.Verdict.UNCHECKED)
+            # Rejected, but its published replies were kept: a placeholder.
+            | Q(status=Comment.Status.REJECTED, replies__status=Comment.Status.PUBLISHED)
         )
+        .distinct()
         .order_by("submitted_at", "pk")
     )
     open_for_comments = services.comments_open(target)
@@ -88,6 +96,7 @@ def build_thread(target, own_pending: list[int]) -> tuple[list[Comment], int]:
     roots = []
     for comment in visible:
         comment.thread_replies = replies[comment.pk]
+        comment.is_removed = comment.status == Comment.Status.REJECTED
         comment.can_reply = services.can_reply(comment, open_for_comments=open_for_comments)
         if comment.parent_id in by_id:
             replies[comment.parent_id].append(comment)
@@ -156,7 +165,8 @@ class CommentsMixin:
                 ip_address=client_ip(request),
                 user_agent=request.headers.get("User-Agent", ""),
                 referrer=request.headers.get("Referer", ""),
-                permalink=request.build_absolute_uri(target.get_absolute_url()),
+                # From the site's own address, never the Host a client sent.
+                permalink=link_base_url() + target.get_absolute_url(),
                 honeypot_filled=form.honeypot_filled,
             )
         except services.CommentRefused as refused:

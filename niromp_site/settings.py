@@ -282,7 +282,6 @@ AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # The address used in canonical links, feeds and the sitemap when set
 # (e.g. https://niromp.org); otherwise the address the request came to.
 SITE_URL = env.url("SITE_URL", example="https://niromp.org")
-
 # E-mail: printed to the console unless an SMTP server is configured.
 MAILERS = {
     "default": {

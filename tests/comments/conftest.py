@@ -11,6 +11,7 @@ def akismet(fake_akismet_server, settings):
     fake_akismet_server.mode = "ok"
     fake_akismet_server.calls.clear()
     settings.AKISMET_API_KEY = VALID_KEY
+    settings.SITE_URL = "http://testserver"
     settings.AKISMET_SITE_URL = "http://testserver"
     settings.AKISMET_API_URL = fake_akismet_server.url
     settings.AKISMET_TIMEOUT = 0.5

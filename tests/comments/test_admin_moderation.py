@@ -757,3 +757,110 @@ def test_the_queue_costs_the_same_queries_however_long_it_is(admin_client, seede
     for i in range(30):
         submit_comment(nairo, f"S{i}", "y")
     assert queries_for_queue() == few
+
+
+# Rejecting a comment others have answered (issue 14, row 11) ------------------------------
+
+
+@pytest.fixture
+def answered(page, mod):
+    """A published comment with a published reply, which has a published reply."""
+    first = services.approve(
+        comment=held(page, "First Poster", body="The words replied to."), moderator=mod
+    )
+    reply = services.approve(
+        comment=held(page, "Reply Poster", body="A reply.", parent=first), moderator=mod
+    )
+    deeper = services.approve(
+        comment=held(page, "Deep Poster", body="A reply to the reply.", parent=reply), moderator=mod
+    )
+    return first, reply, deeper
+
+
+def test_rejecting_a_comment_with_published_replies_asks_what_becomes_of_them(answered, mod):
+    first, _, _ = answered
+    before = snapshot()
+
+    with pytest.raises(services.RepliesNeedDecision, match="2 published replies"):
+        services.reject(comment=first, moderator=mod)
+
+    assert snapshot() == before
+
+
+def test_kept_replies_stay_under_a_removed_placeholder(answered, mod, client, page):
+    first, reply, deeper = answered
+
+    services.reject(comment=first, moderator=mod, replies=services.KEEP_REPLIES)
+
+    statuses = list(Comment.objects.order_by("pk").values_list("status", flat=True))
+    assert statuses == ["rejected", "published", "published"]
+    html = client.get(page.get_absolute_url()).content.decode()
+    placeholder = html.index(f'id="comment-{first.pk}"')
+    assert "[removed]" in html[placeholder : html.index(f'id="comment-{reply.pk}"')]
+    assert "The words replied to." not in html
+    assert "First Poster" not in html
+    assert html.index(f'id="comment-{reply.pk}"') < html.index(f'id="comment-{deeper.pk}"')
+    # The reply is still inside the placeholder's list item, not moved to the top.
+    placeholder_item = html[
+        html.rindex("<li", 0, placeholder) : html.index(f'id="comment-{deeper.pk}"')
+    ]
+    assert 'class="comment-list comment-list--replies"' in placeholder_item
+    assert "2 comments on" in html
+
+
+def test_held_replies_leave_the_page_with_the_rejected_comment(answered, mod, client, page):
+    first, _, deeper = answered
+
+    services.reject(comment=first, moderator=mod, replies=services.HOLD_REPLIES)
+
+    statuses = list(Comment.objects.order_by("pk").values_list("status", flat=True))
+    assert statuses == ["rejected", "held", "held"]
+    reasons = list(deeper.history.values_list("reason", flat=True))
+    assert f"Held again: comment {first.pk}, which it answers, was rejected." in reasons
+    html = client.get(page.get_absolute_url()).content.decode()
+    for comment in answered:
+        assert f'id="comment-{comment.pk}"' not in html
+
+
+def test_the_bulk_reject_action_skips_an_answered_comment_and_says_why(answered, mod_client):
+    first, _, _ = answered
+    before = snapshot()
+
+    response = run_action(mod_client, "reject", first, query="?status=published")
+
+    assert snapshot() == before
+    assert f"Comment {first.pk} has 2 published replies" in visible_text(response)
+
+
+@pytest.mark.parametrize(
+    ("button", "statuses"),
+    [
+        ("_reject_keep", ["rejected", "published", "published"]),
+        ("_reject_hold", ["rejected", "held", "held"]),
+    ],
+)
+def test_the_change_view_offers_both_choices_for_an_answered_comment(
+    answered, mod_client, button, statuses
+):
+    first, _, _ = answered
+    page = mod_client.get(change_url(first))
+    assert 'name="_reject_keep"' in page.text
+    assert 'name="_reject_hold"' in page.text
+    assert 'name="_reject"' not in page.text
+
+    response = mod_client.post(
+        change_url(first), change_form_data(mod_client, first, **{button: "1"})
+    )
+
+    assert response.status_code == 302
+    assert list(Comment.objects.order_by("pk").values_list("status", flat=True)) == statuses
+
+
+@pytest.mark.parametrize("action", ["reject_keep_replies", "reject_hold_replies"])
+def test_the_bulk_actions_reject_answered_comments_with_the_choice(answered, mod_client, action):
+    first, _, _ = answered
+
+    run_action(mod_client, action, first, query="?status=published")
+
+    first.refresh_from_db()
+    assert first.status == Comment.Status.REJECTED

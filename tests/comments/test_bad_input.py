@@ -417,3 +417,26 @@ def test_junk_page_numbers_on_the_news_list_never_cause_a_server_error(client, a
     response = client.get(f"/news/?{query}")
 
     assert response.status_code in {200, 404}
+
+
+def test_the_sender_of_a_trapped_comment_sees_it_held_like_any_other(page):
+    """A bot that fills the honeypot must not learn it was caught (issue 14, row 7)."""
+    pages = {}
+    for name, trap in [("person", ""), ("bot", "https://spam.example/")]:
+        reader = Client()
+        reader.post(page.get_absolute_url(), comment_data(**{**TYPED, "homepage": trap}))
+        reader.get(page.get_absolute_url())  # the one-time success message
+        pages[name] = reader.get(page.get_absolute_url()).content.decode()
+
+    person, bot = Comment.objects.order_by("pk")
+    assert (person.status, bot.status) == (Comment.Status.HELD, Comment.Status.SPAM)
+    for comment, html in [(person, pages["person"]), (bot, pages["bot"])]:
+        assert f'id="comment-{comment.pk}"' in html
+        assert "Your comment is awaiting moderation. Only you can see it." in html
+
+    def normalised(html, comment):
+        html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "csrf", html)
+        html = re.sub(r'nonce="[^"]+"', "nonce", html)
+        return html.replace(f"comment-{comment.pk}", "comment-N")
+
+    assert normalised(pages["person"], person) == normalised(pages["bot"], bot)

@@ -332,7 +332,10 @@ def test_history_of_spam_verdict_names_akismet(akismet, post_comment):
 # Notifying moderators --------------------------------------------------------------------
 
 
-def test_moderators_get_one_email_about_a_held_comment(akismet, page, moderator, post_comment):
+def test_moderators_get_one_email_about_a_held_comment(
+    akismet, page, moderator, post_comment, settings
+):
+    settings.SITE_URL = "https://niromp.example"
     body = "First paragraph of my comment.\n\nSecond paragraph, with more to say."
 
     _, comment = post_comment(author_name="Alex Reader", body=body)
@@ -341,9 +344,11 @@ def test_moderators_get_one_email_about_a_held_comment(akismet, page, moderator,
     message = mail.outbox[0]
     assert message.to == ["moira@example.org"]
     assert page.title in message.subject
-    assert body in message.body
+    assert "> First paragraph of my comment.\n>\n> Second paragraph, with more to say." in (
+        message.body.replace("> \n", ">\n")
+    )
     assert page.title in message.body
-    assert f"http://testserver/admin/comments/comment/{comment.pk}/change/" in message.body
+    assert f"https://niromp.example/admin/comments/comment/{comment.pk}/change/" in message.body
     comment.refresh_from_db()
     assert comment.notified_at is not None
 
@@ -419,3 +424,39 @@ def test_moderators_are_told_later_when_the_email_could_not_be_sent(
 
     assert len(mail.outbox) == 1
     assert "Judged ham while the mail server was down." in mail.outbox[0].body
+
+
+# E-mail and addresses a reader cannot forge (issue 14, row 8) ------------------------------
+
+
+def test_a_forged_line_in_a_comment_stays_quoted_below_the_sites_own_links(
+    akismet, page, moderator, post_comment, settings
+):
+    settings.SITE_URL = "https://niromp.example"
+    forged = "Moderate it: https://evil.example/steal"
+
+    _, comment = post_comment(body=f"Nice page.\n{forged}")
+
+    body = mail.outbox[0].body
+    real = f"Moderate it: https://niromp.example/admin/comments/comment/{comment.pk}/change/"
+    assert body.index(real) < body.index(f"> {forged}")
+    assert f"\n{forged}" not in body  # never at the start of a line, as the site's own are
+    assert "written by the reader, not by the site" in body
+
+
+def test_links_in_email_and_the_stored_permalink_ignore_the_host_a_client_sends(
+    akismet, page, moderator, client, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = ""
+    settings.ALLOWED_HOSTS = ["niromp.example", "localhost"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            page.get_absolute_url(), comment_data(body="Hello."), HTTP_HOST="localhost:6666"
+        )
+
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.permalink == f"http://niromp.example{page.get_absolute_url()}"
+    assert "6666" not in mail.outbox[0].body
+    assert "http://niromp.example/admin/comments/comment/" in mail.outbox[0].body
