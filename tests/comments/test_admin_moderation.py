@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from comments import services
 from comments.models import Comment, CommentHistory
 from pages.models import Page
-from tests.factories import make_article, make_staff, submit_comment
+from tests.factories import make_article, make_staff, published_comment, submit_comment
 from tests.helpers import change_form_data, visible_text
 
 pytestmark = pytest.mark.django_db
@@ -763,34 +763,32 @@ def test_the_queue_costs_the_same_queries_however_long_it_is(admin_client, seede
 
 
 @pytest.fixture
-def answered(page, mod):
+def answered(page, moderator):
     """A published comment with a published reply, which has a published reply."""
-    first = services.approve(
-        comment=held(page, "First Poster", body="The words replied to."), moderator=mod
+    first = published_comment(page, moderator, "First Poster", "The words replied to.")
+    reply = published_comment(page, moderator, "Reply Poster", "A reply.", parent=first)
+    deeper = published_comment(
+        page, moderator, "Deep Poster", "A reply to the reply.", parent=reply
     )
-    reply = services.approve(
-        comment=held(page, "Reply Poster", body="A reply.", parent=first), moderator=mod
-    )
-    deeper = services.approve(
-        comment=held(page, "Deep Poster", body="A reply to the reply.", parent=reply), moderator=mod
+        page, moderator, "Deep Poster", "A reply to the reply.", parent=reply
     )
     return first, reply, deeper
 
 
-def test_rejecting_a_comment_with_published_replies_asks_what_becomes_of_them(answered, mod):
+def test_rejecting_a_comment_with_published_replies_asks_what_becomes_of_them(answered, moderator):
     first, _, _ = answered
     before = snapshot()
 
     with pytest.raises(services.RepliesNeedDecision, match="2 published replies"):
-        services.reject(comment=first, moderator=mod)
+        services.reject(comment=first, moderator=moderator)
 
     assert snapshot() == before
 
 
-def test_kept_replies_stay_under_a_removed_placeholder(answered, mod, client, page):
+def test_kept_replies_stay_under_a_removed_placeholder(answered, moderator, client, page):
     first, reply, deeper = answered
 
-    services.reject(comment=first, moderator=mod, replies=services.KEEP_REPLIES)
+    services.reject(comment=first, moderator=moderator, replies=services.KEEP_REPLIES)
 
     statuses = list(Comment.objects.order_by("pk").values_list("status", flat=True))
     assert statuses == ["rejected", "published", "published"]
@@ -808,10 +806,10 @@ def test_kept_replies_stay_under_a_removed_placeholder(answered, mod, client, pa
     assert "2 comments on" in html
 
 
-def test_held_replies_leave_the_page_with_the_rejected_comment(answered, mod, client, page):
+def test_held_replies_leave_the_page_with_the_rejected_comment(answered, moderator, client, page):
     first, _, deeper = answered
 
-    services.reject(comment=first, moderator=mod, replies=services.HOLD_REPLIES)
+    services.reject(comment=first, moderator=moderator, replies=services.HOLD_REPLIES)
 
     statuses = list(Comment.objects.order_by("pk").values_list("status", flat=True))
     assert statuses == ["rejected", "held", "held"]

@@ -15,7 +15,7 @@ from django.test import Client
 
 from comments import services
 from comments.models import Comment, CommentHistory
-from tests.factories import make_comment, make_editor, make_moderator
+from tests.factories import comment_data, make_comment, make_editor, make_moderator
 from tests.factories import post_comment as post_form
 from tests.fake_akismet import VALID_KEY
 
