@@ -770,8 +770,6 @@ def answered(page, moderator):
     deeper = published_comment(
         page, moderator, "Deep Poster", "A reply to the reply.", parent=reply
     )
-        page, moderator, "Deep Poster", "A reply to the reply.", parent=reply
-    )
     return first, reply, deeper
 
 
