@@ -19,6 +19,7 @@ from django.conf import settings
 
 DEFAULT_RULES_FILE = Path(__file__).with_name("screening_rules.toml")
 CONCERNS = ("disclosure", "identifying")
+GAP = "..."
 
 # Between two words of a phrase: spaces or commas (young people often type no
 # punctuation; a full stop ends the sentence and so the phrase).
@@ -159,11 +160,11 @@ class Rules:
 
     def _phrase(self, phrase: str) -> str:
         tokens = phrase.split()
-        if not tokens or tokens[0] == "..." or tokens[-1] == "...":
+        if not tokens or GAP in (tokens[0], tokens[-1]):
             raise ValueError(f"phrase {phrase!r}: '...' must stand between two words")
         parts = []
         for token in tokens:
-            if token == "...":
+            if token == GAP:
                 parts.append(self.gap)
                 continue
             if token.startswith("{") and token.endswith("}"):

@@ -12,6 +12,8 @@ class Command(BaseCommand):
         "comment per line on standard input and writes one JSON object per line. With "
         "--evaluate FILE, measures the rules on a labelled corpus instead."
     )
+    # call_command(..., stdin=...) gives the lines in tests.
+    stealth_options = ("stdin",)
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -30,7 +32,7 @@ class Command(BaseCommand):
         if evaluate:
             self.evaluate(screening, evaluate)
             return
-        for line in sys.stdin:
+        for line in options.get("stdin") or sys.stdin:
             text = line.rstrip("\r\n")
             result = screening.screen(text)
             self.stdout.write(
@@ -83,7 +85,9 @@ def read_corpus(path):
         if not line.strip() or line.startswith("#"):
             continue
         labels, tab, text = line.partition("\t")
-        expected = set() if labels.strip() == "-" else {l.strip() for l in labels.split(",")}
+        expected = (
+            set() if labels.strip() == "-" else {label.strip() for label in labels.split(",")}
+        )
         unknown = expected - set(CONCERNS)
         if not tab or not text.strip() or unknown:
             raise CommandError(
