@@ -329,6 +329,9 @@ COMMENTS_DISCARD_RETENTION_DAYS = env.integer("COMMENTS_DISCARD_RETENTION_DAYS",
 COMMENTS_PERSONAL_DATA_RETENTION_DAYS = env.integer(
     "COMMENTS_PERSONAL_DATA_RETENTION_DAYS", 30, minimum=1
 )
+# The rules that screen comments for a possible disclosure of harm or identifying
+# details (comments/screening.py); empty: comments/screening_rules.toml.
+SCREENING_RULES_FILE = env.text("SCREENING_RULES_FILE")
 # How many proxies in front of the site append to X-Forwarded-For; 0 trusts
 # only REMOTE_ADDR, so a reader cannot choose their own IP address.
 TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0, maximum=10)
