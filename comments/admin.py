@@ -2,9 +2,11 @@
 its thread and history. Every action goes through comments.services."""
 
 from django.contrib import admin, messages
+from django.db.models import Case, Value, When
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from niromp_site.content import CONTENT_FIELDS, CONTENT_KINDS, with_targets
@@ -55,6 +57,21 @@ class StatusFilter(admin.SimpleListFilter):
             }
 
 
+class ConcernFilter(admin.SimpleListFilter):
+    title = "safeguarding"
+    parameter_name = "concern"
+
+    def lookups(self, request, model_admin):
+        return [("any", "Flagged"), *Comment.Concern.choices]
+
+    def queryset(self, request, queryset):
+        if self.value() == "any":
+            return queryset.flagged()
+        if self.value() in Comment.Concern.values:
+            return queryset.filter(concerns__contains=self.value())
+        return queryset
+
+
 class TargetTypeFilter(admin.SimpleListFilter):
     title = "on"
     parameter_name = "on"
@@ -71,6 +88,7 @@ class TargetTypeFilter(admin.SimpleListFilter):
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = [
+        "concerns_label",
         "status_label",
         "verdict_label",
         "excerpt",
@@ -80,10 +98,15 @@ class CommentAdmin(admin.ModelAdmin):
         "submitted_at",
     ]
     list_display_links = ["excerpt"]
-    list_filter = [StatusFilter, "verdict", TargetTypeFilter, "submitted_at"]
+    list_filter = [StatusFilter, "verdict", TargetTypeFilter, ConcernFilter, "submitted_at"]
     search_fields = ["author_name", "author_email", "body"]
     list_per_page = 100
-    ordering = ["submitted_at", "pk"]
+    # What the safeguarding screen flagged first, then oldest first.
+    ordering = [
+        Case(When(concerns="", then=Value(1)), default=Value(0)),
+        "submitted_at",
+        "pk",
+    ]
     date_hierarchy = "submitted_at"
     actions = [
         "approve",
@@ -96,7 +119,7 @@ class CommentAdmin(admin.ModelAdmin):
     ]
     inlines = [CommentHistoryInline]
     fieldsets = [
-        (None, {"fields": ["thread", "body"]}),
+        (None, {"fields": ["thread", "screening", "body"]}),
         (
             "Status",
             {"fields": ["status", "verdict", "verdict_reason", "checked_at", "notified_at"]},
@@ -129,6 +152,13 @@ class CommentAdmin(admin.ModelAdmin):
         # Each row links to its page: load the pages and their sections at once.
         return with_targets(super().get_queryset(request))
 
+    @admin.display(description="safeguarding")
+    def concerns_label(self, obj):
+        if not obj.is_flagged:
+            return ""
+        labels = [Comment.Concern(c).label for c in obj.concern_list]
+        return format_html('<strong class="concern">Read first: {}</strong>', "; ".join(labels))
+
     @admin.display(description="status", ordering="status")
     def status_label(self, obj):
         return obj.get_status_display()
@@ -154,6 +184,32 @@ class CommentAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.target)
 
     # One comment -------------------------------------------------------------
+
+    @admin.display(description="safeguarding screen")
+    def screening(self, obj):
+        """What the screen found, marked in the text, so the moderator sees why."""
+        if not obj.is_flagged:
+            return "Nothing found."
+        labels = "; ".join(Comment.Concern(c).label for c in obj.concern_list)
+        pieces, at = [], 0
+        for start, end, concern in sorted(obj.concern_spans):
+            if start < at:
+                continue
+            pieces.append(escape(obj.body[at:start]))
+            pieces.append(
+                format_html(
+                    '<mark title="{}">{}</mark>',
+                    Comment.Concern(concern).label,
+                    obj.body[start:end],
+                )
+            )
+            at = end
+        pieces.append(escape(obj.body[at:]))
+        return format_html(
+            '<p><strong class="concern">{}</strong></p><div class="screened-text">{}</div>',
+            labels,
+            mark_safe("".join(str(piece) for piece in pieces)),  # noqa: S308 (each piece escaped)
+        )
 
     @admin.display(description="in reply to")
     def thread(self, obj):
@@ -211,7 +267,8 @@ class CommentAdmin(admin.ModelAdmin):
     def response_change(self, request, obj):
         keep, hold = services.KEEP_REPLIES, services.HOLD_REPLIES
         for button, service, done, options in [
-            ("_approve", services.approve, "approved and published", {}),
+            # The moderator has the comment open in front of them.
+            ("_approve", services.approve, "approved and published", {"read": True}),
             ("_reject", services.reject, "rejected", {}),
             ("_reject_keep", services.reject, "rejected; its replies stay", {"replies": keep}),
             ("_reject_hold", services.reject, "rejected; its replies are held", {"replies": hold}),

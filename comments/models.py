@@ -12,6 +12,9 @@ class CommentQuerySet(models.QuerySet):
     def in_moderation(self):
         return self.filter(status=Comment.Status.HELD)
 
+    def flagged(self):
+        return self.exclude(concerns="")
+
     def for_target(self, target):
         """Comments on a page or an article."""
         return self.filter(**{field_for(target): target})
@@ -64,6 +67,10 @@ class Comment(points_at_content(on_delete=models.PROTECT, related_name="comments
     body = models.TextField("comment", blank=True)
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.HELD)
+    # What the safeguarding screen found (comments/screening.py): concern names,
+    # comma-separated and sorted ("" for none), and where in the text.
+    concerns = models.CharField(max_length=100, blank=True, default="")
+    concern_spans = models.JSONField(default=list, blank=True)
     verdict = models.CharField(
         "spam check", max_length=10, choices=Verdict.choices, default=Verdict.UNCHECKED
     )
@@ -103,6 +110,20 @@ class Comment(points_at_content(on_delete=models.PROTECT, related_name="comments
 
     def get_absolute_url(self):
         return f"{self.target.get_absolute_url()}#comment-{self.pk}"
+
+    class Concern(models.TextChoices):
+        DISCLOSURE = "disclosure", "Possible disclosure of harm"
+        IDENTIFYING = "identifying", "Identifying details"
+        UNSCREENED = "unscreened", "Not screened (the rules could not be read)"
+
+    @property
+    def concern_list(self) -> list[str]:
+        return [c for c in self.concerns.split(",") if c]
+
+    @property
+    def is_flagged(self) -> bool:
+        """The screen found something: a person must read it before it is published."""
+        return bool(self.concerns)
 
     @property
     def is_pingback(self) -> bool:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from niromp_site.content import with_targets
 from niromp_site.env import parse_rate
 
-from . import notifications, spam
+from . import notifications, screening, spam
 from .models import Comment, CommentHistory
 
 logger = logging.getLogger(__name__)
@@ -139,6 +139,25 @@ def _change(comment, *, to_status, actor, reason="", user=None, **fields) -> Com
     return comment
 
 
+def _screened(body: str) -> dict:
+    """The safeguarding screen's findings, as Comment fields. A rules file that
+    cannot be read never stops a comment being saved: it is flagged as
+    unscreened, so a person reads it before it can be published."""
+    try:
+        found = screening.screen(body)
+    except screening.ScreeningRulesError:
+        logger.exception("The screening rules could not be read; the comment is held unscreened.")
+        return {"concerns": Comment.Concern.UNSCREENED, "concern_spans": []}
+    return {"concerns": ",".join(found.concerns), "concern_spans": [list(s) for s in found.spans]}
+
+
+def _concerns_note(fields: dict) -> str:
+    if not fields["concerns"]:
+        return ""
+    labels = "; ".join(Comment.Concern(c).label.lower() for c in fields["concerns"].split(","))
+    return f" Flagged by the safeguarding screen: {labels}."
+
+
 @transaction.atomic
 def submit_comment(
     *,
@@ -163,7 +182,9 @@ def submit_comment(
     ensure_open(target)
     parent = reply_parent(target=target, parent_id=parent_id)
     _ensure_under_rate_limit(ip_address)
+    screened = _screened(body)
     comment = Comment.objects.create(
+        **screened,
         **{Comment.target_field(target): target},
         parent=parent,
         depth=parent.depth + 1 if parent else 1,
@@ -182,7 +203,8 @@ def submit_comment(
         comment=comment,
         to_status=comment.status,
         actor=Actor.READER,
-        reason="Submitted; the honeypot field was filled in." if honeypot_filled else "Submitted.",
+        reason=("Submitted; the honeypot field was filled in." if honeypot_filled else "Submitted.")
+        + _concerns_note(screened),
     )
     if not honeypot_filled:
         transaction.on_commit(lambda: check_comment_task.enqueue(comment.pk))
@@ -303,14 +325,17 @@ def edit_text(*, comment: Comment, moderator, body: str) -> Comment:
         return comment
     old = comment.body
     comment.body = body
-    comment.save(update_fields=["body"])
+    screened = _screened(body)
+    for name, value in screened.items():
+        setattr(comment, name, value)
+    comment.save(update_fields=["body", *screened])
     CommentHistory.objects.create(
         comment=comment,
         from_status=comment.status,
         to_status=comment.status,
         actor=Actor.MODERATOR,
         user=moderator,
-        reason="Text edited by a moderator.",
+        reason="Text edited by a moderator." + _concerns_note(screened),
         old_text=old,
     )
     return comment
@@ -338,15 +363,33 @@ def _parent_published(comment: Comment) -> None:
 
 
 @transaction.atomic
-def approve(*, comment: Comment, moderator, reason: str = "") -> Comment:
-    """Publish a comment. Refused for a reply whose parent is not published."""
+def approve(*, comment: Comment, moderator, reason: str = "", read: bool = False) -> Comment:
+    """Publish a comment. Refused for a reply whose parent is not published,
+    and for a comment the safeguarding screen flagged unless the moderator has
+    opened and read it (`read`, set by the comment's own page, never by a
+    bulk action)."""
+
+    def check(comment):
+        _parent_published(comment)
+        if not read:
+            _read_if_flagged(comment)
+
     return _moderate(
         comment,
         to_status=Status.PUBLISHED,
         moderator=moderator,
         reason=reason or "Approved.",
-        check=_parent_published,
+        check=check,
     )
+
+
+def _read_if_flagged(comment: Comment) -> None:
+    if comment.is_flagged:
+        labels = "; ".join(Comment.Concern(c).label.lower() for c in comment.concern_list)
+        raise ModerationError(
+            f"Comment {comment.pk} was flagged by the safeguarding screen ({labels}): "
+            "open it and read it before approving it."
+        )
 
 
 @transaction.atomic
@@ -430,6 +473,7 @@ def mark_not_spam(*, comment: Comment, moderator, publish: bool = False) -> Comm
         to_status = Status.PUBLISHED if publish else Status.HELD
         if publish:
             _parent_published(comment)
+            _read_if_flagged(comment)
         _change(
             comment,
             to_status=to_status,
@@ -469,13 +513,11 @@ def purge(*, dry_run: bool = False, now=None) -> dict[str, int]:
     discard_before = now - timedelta(days=settings.COMMENTS_DISCARD_RETENTION_DAYS)
     personal_before = now - timedelta(days=settings.COMMENTS_PERSONAL_DATA_RETENTION_DAYS)
 
-    old_spam = Comment.objects.filter(status=Status.SPAM, replies__isnull=True).filter(
-        submitted_at__lt=spam_before
-    ) | Comment.objects.filter(
-        status=Status.SPAM,
-        verdict=Verdict.DISCARD,
-        replies__isnull=True,
-        submitted_at__lt=discard_before,
+    # Never a comment the safeguarding screen flagged, whatever Akismet said:
+    # a person decides about it.
+    unflagged = Comment.objects.filter(concerns="", status=Status.SPAM, replies__isnull=True)
+    old_spam = unflagged.filter(submitted_at__lt=spam_before) | unflagged.filter(
+        verdict=Verdict.DISCARD, submitted_at__lt=discard_before
     )
     personal = Comment.objects.filter(
         submitted_at__lt=personal_before, personal_data_removed_at__isnull=True

@@ -1,0 +1,121 @@
+"""A comment the safeguarding screen flags (a possible disclosure of harm, or
+details that identify someone) is never published without a person reading
+it, and never deleted with the spam (issue 10's first rules)."""
+
+import pytest
+from django.core.management import call_command
+
+from comments import services
+from comments.models import Comment
+from tests.factories import make_comment, submit_comment
+from tests.helpers import change_form_data, visible_text
+
+pytestmark = pytest.mark.django_db
+
+DISCLOSURE = "my stepdad hits me when mum is out"
+PHONE = "ring me on 07700 900123 after school"
+CHANGELIST = "/admin/comments/comment/"
+
+
+def test_a_possible_disclosure_is_flagged_when_submitted(page):
+    comment = submit_comment(page, "Sam", DISCLOSURE)
+
+    assert comment.concern_list == ["disclosure"]
+    assert comment.concern_spans
+    start, end, concern = comment.concern_spans[0]
+    assert concern == "disclosure"
+    assert "hits me" in DISCLOSURE[start:end]
+    reasons = list(comment.history.values_list("reason", flat=True))
+    assert "Flagged by the safeguarding screen: possible disclosure of harm." in reasons[0]
+    assert DISCLOSURE not in reasons[0]  # the history says what, not the words
+
+
+def test_an_ordinary_comment_is_not_flagged(page):
+    comment = submit_comment(page, "Sam", "Thank you for the strategic briefing.")
+
+    assert comment.concerns == ""
+    assert not comment.is_flagged
+
+
+def test_a_moderators_edit_is_screened_again(page, moderator):
+    comment = submit_comment(page, "Sam", f"Thanks. {PHONE}")
+    assert comment.concern_list == ["identifying"]
+
+    edited = services.edit_text(comment=comment, moderator=moderator, body="Thanks.")
+
+    assert edited.concerns == ""
+    assert Comment.objects.get(pk=comment.pk).concern_spans == []
+
+
+def test_bulk_approve_skips_a_flagged_comment_and_names_it(page, mod_client):
+    flagged = submit_comment(page, "Sam", DISCLOSURE)
+    ordinary = submit_comment(page, "Pat", "A thoughtful comment.")
+
+    response = mod_client.post(
+        CHANGELIST,
+        {"action": "approve", "_selected_action": [flagged.pk, ordinary.pk]},
+        follow=True,
+    )
+
+    flagged.refresh_from_db()
+    ordinary.refresh_from_db()
+    assert (flagged.status, ordinary.status) == ("held", "published")
+    text = visible_text(response)
+    assert f"Comment {flagged.pk} was flagged by the safeguarding screen" in text
+    assert "open it and read it before approving it" in text
+
+
+def test_a_flagged_comment_is_approved_from_its_own_page(page, mod_client):
+    flagged = submit_comment(page, "Sam", DISCLOSURE)
+    url = f"{CHANGELIST}{flagged.pk}/change/"
+    opened = mod_client.get(url)
+    assert "Possible disclosure of harm" in opened.text
+    assert "<mark" in opened.text
+
+    response = mod_client.post(url, change_form_data(mod_client, flagged, _approve="1"))
+
+    assert response.status_code == 302
+    flagged.refresh_from_db()
+    assert flagged.status == Comment.Status.PUBLISHED
+
+
+def test_the_service_refuses_an_unread_flagged_comment(page, moderator):
+    flagged = submit_comment(page, "Sam", PHONE)
+
+    with pytest.raises(services.ModerationError, match="flagged by the safeguarding screen"):
+        services.approve(comment=flagged, moderator=moderator)
+
+    assert Comment.objects.get(pk=flagged.pk).status == Comment.Status.HELD
+
+
+def test_flagged_comments_head_the_queue_highlighted(page, mod_client):
+    older = submit_comment(page, "Pat", "An older, ordinary comment.")
+    flagged = submit_comment(page, "Sam", DISCLOSURE)
+
+    response = mod_client.get(CHANGELIST)
+
+    rows = [c.pk for c in response.context["cl"].result_list]
+    assert rows.index(flagged.pk) < rows.index(older.pk)
+    assert "Read first: Possible disclosure of harm" in response.text
+
+
+def test_flagged_spam_is_never_purged(page):
+    flagged = make_comment(page, "Sam", DISCLOSURE, days_old=60, status="spam", verdict="spam")
+    Comment.objects.filter(pk=flagged.pk).update(concerns="disclosure")
+    ordinary = make_comment(page, "Bot", "Buy now", days_old=60, status="spam", verdict="spam")
+
+    call_command("purge_comments", verbosity=0)
+
+    assert Comment.objects.filter(pk=flagged.pk).exists()
+    assert not Comment.objects.filter(pk=ordinary.pk).exists()
+
+
+def test_a_broken_rules_file_still_saves_the_comment_held_unscreened(page, settings, tmp_path):
+    rules = tmp_path / "rules.toml"
+    rules.write_text("this is [not valid toml")
+    settings.SCREENING_RULES_FILE = str(rules)
+
+    comment = submit_comment(page, "Sam", "A thoughtful comment.")
+
+    assert comment.status == Comment.Status.HELD
+    assert comment.concern_list == ["unscreened"]
