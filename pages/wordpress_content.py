@@ -24,6 +24,8 @@ _BR_AFTER_BLOCK = re.compile(rf"(</?(?:{BLOCK_TAGS})[^>]*>)\s*<br>", re.I)
 _BR_BEFORE_BLOCK = re.compile(r"<br>(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)", re.I)
 _BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.S)
 _URL_LINE = re.compile(r"^[ \t]*(https?://[^\s<>\"\[\]]+)[ \t]*$", re.M)
+# Dropped by the sanitiser anyway; taken out first so no empty paragraph is left.
+_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
 _PLACEHOLDER = re.compile(r"(?:<p>)?\x00(\d+)\x00(?:</p>)?")
 
 
@@ -38,6 +40,7 @@ def autop(text: str) -> str:
     html = "".join(f"<p>{chunk}</p>\n" for chunk in chunks if chunk)
     html = re.sub(r"<p>(<blockquote[^>]*>)", r"\1<p>", html, flags=re.I)
     html = html.replace("</blockquote></p>", "</p></blockquote>")
+    html = re.sub(r"<p>\s*</p>", "", html)
     html = _P_BEFORE_BLOCK.sub(r"\1", html)
     html = _P_AFTER_BLOCK.sub(r"\1", html)
     html = re.sub(r"[ \t]*\n(?!$)", "<br>\n", html.rstrip("\n")) + "\n"
@@ -107,7 +110,7 @@ class _Shortcodes:
 def to_html(content: str, *, links: dict[str, str] | None = None) -> str:
     """A post's stored content as HTML. `links` maps old addresses (of
     attachments) to new ones; each is replaced wherever content links to it."""
-    text = _BLOCK_COMMENT.sub("", content)
+    text = _SCRIPT.sub("", _BLOCK_COMMENT.sub("", content))
     for old, new in sorted((links or {}).items(), key=lambda pair: -len(pair[0])):
         text = text.replace(old, new)
     shortcodes = _Shortcodes()

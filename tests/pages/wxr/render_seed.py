@@ -5,7 +5,8 @@ fixtures' version. Run it again when the fixtures change:
 
     .venv/bin/python tests/pages/wxr/render_seed.py
 
-Dates: the fixtures hold none for pages and comments, and the site does not
+Descriptions are carried as Yoast SEO's meta description, as on a WordPress
+site with that plugin. Dates: the fixtures hold none for pages and comments, and the site does not
 show a page's date; they are given the press release's date (7 July 2022).
 """
 
@@ -76,6 +77,7 @@ def item(
     comments="",
     categories="",
     extra="",
+    description="",
 ):
     return f"""
   <item>
@@ -94,7 +96,11 @@ def item(
     <wp:post_parent>{parent}</wp:post_parent>
     <wp:menu_order>{menu_order}</wp:menu_order>
     <wp:post_type>{post_type}</wp:post_type>
-    <wp:post_password></wp:post_password>{categories}{extra}{comments}
+    <wp:post_password></wp:post_password>{categories}{extra}
+    <wp:postmeta>
+      <wp:meta_key>_yoast_wpseo_metadesc</wp:meta_key>
+      <wp:meta_value>{cdata(description)}</wp:meta_value>
+    </wp:postmeta>{comments}
   </item>"""
 
 
@@ -138,6 +144,7 @@ def main():
                 menu_order=f["menu_order"] or 0,
                 comment_status="open" if f.get("comments_open", True) else "closed",
                 comments=on_page,
+                description=f["description"],
             )
         )
     for a in load("articles"):
@@ -154,6 +161,7 @@ def main():
                 content=body,
                 excerpt=f["summary"],
                 creator="sharonmartin",
+                description=f["description"],
                 categories='\n    <category domain="category" nicename="press-releases">'
                 "<![CDATA[Press releases]]></category>",
             )
