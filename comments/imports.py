@@ -59,7 +59,7 @@ def _fields(item: ImportedComment, now: datetime) -> dict:
     expired = _personal_data_expired(item.submitted_at, now)
     verdict, verdict_reason = _verdict(item.status)
     return {
-        "parent": item.parent,
+        "parent_id": item.parent.pk if item.parent else None,
         "depth": item.parent.depth + 1 if item.parent else 1,
         "kind": item.kind,
         "author_name": item.author_name[:100],
@@ -84,7 +84,8 @@ def import_comments(*, items: list[ImportedComment], source_label: str) -> list[
     now = timezone.now()
     comments = [
         Comment(
-            **{field_for(item.target): item.target},
+            # Ids rather than objects: much quicker for tens of thousands.
+            **{f"{field_for(item.target)}_id": item.target.pk},
             source=Comment.Source.WORDPRESS,
             **_fields(item, now),
         )
@@ -94,7 +95,7 @@ def import_comments(*, items: list[ImportedComment], source_label: str) -> list[
     CommentHistory.objects.bulk_create(
         [
             CommentHistory(
-                comment=comment,
+                comment_id=comment.pk,
                 to_status=comment.status,
                 actor=CommentHistory.Actor.SYSTEM,
                 at=now,

@@ -182,12 +182,12 @@ def _old_path(link: str) -> str:
     return unquote(urlsplit(link).path) if link else ""
 
 
-def _unique(base: str, taken: set, limit: int = 200) -> str:
+def _unique(base: str, taken, limit: int = 200) -> str:
+    """`base`, or base-2, base-3...: the first that is not `taken` (a container)."""
     slug, n = base[:limit], 2
     while slug in taken:
         suffix = f"-{n}"
         slug, n = base[: limit - len(suffix)] + suffix, n + 1
-    taken.add(slug)
     return slug
 
 
@@ -210,6 +210,16 @@ def stored_fingerprint(obj) -> str:
     )
 
 
+class _Taken:
+    """Slugs in use: in any of several collections."""
+
+    def __init__(self, *collections):
+        self.collections = collections
+
+    def __contains__(self, slug) -> bool:
+        return any(slug in collection for collection in self.collections)
+
+
 class _Importer:
     def __init__(self, *, export: Export, summary, media_dir, press_category, progress):
         self.export = export
@@ -223,6 +233,7 @@ class _Importer:
         self.targets: dict[int, Page | Article] = {}  # post/page ID -> content
         self.adopted: set[int] = set()  # IDs matched to content already here
         self.new_rows: list[WordPressItem] = []
+        self.document_slugs: set[str] | None = None
         self.types = {
             model: ContentType.objects.get_for_model(model)
             for model in (Page, Article, Document, Comment)
@@ -245,7 +256,7 @@ class _Importer:
         for item in self._parents_first(by_type[Kind.PAGE]):
             self._page(item)
             self._tick()
-        self.article_slugs = set(Article.objects.values_list("slug", flat=True))
+        self.article_slugs = dict(Article.objects.values_list("slug", "pk"))
         for item in by_type[Kind.POST]:
             self._article(item)
             self._tick()
@@ -287,7 +298,7 @@ class _Importer:
                 site=self.export.site,
                 kind=kind,
                 wp_id=wp_id,
-                content_type=self.types[type(obj)],
+                content_type_id=self.types[type(obj)].pk,
                 object_id=obj.pk,
                 source_hash=source_hash,
                 stored_hash=stored,
@@ -387,8 +398,10 @@ class _Importer:
 
     def _new_document(self, item: WpItem, url: str, source_hash: str) -> Document:
         title = self._title(item)
-        taken = set(Document.objects.values_list("slug", flat=True))
-        slug = _unique(self._base_slug(item, title), taken)
+        if self.document_slugs is None:
+            self.document_slugs = set(Document.objects.values_list("slug", flat=True))
+        slug = _unique(self._base_slug(item, title), self.document_slugs)
+        self.document_slugs.add(slug)
         name = PurePosixPath(urlsplit(url).path).name
         extension = PurePosixPath(name).suffix.lower()
         file_type = DOCUMENT_TYPES.get(extension, (extension.lstrip(".").upper(),))[0]
@@ -563,16 +576,17 @@ class _Importer:
         article, state = self._existing(Kind.POST, item, Article, source_hash)
         base = self._base_slug(item, title)
         if state == "new":
-            here = Article.objects.filter(slug=base).first()
-            if here is not None and (self.types[Article].pk, here.pk) not in self.mapped:
+            here = self.article_slugs.get(base)
+            if here is not None and (self.types[Article].pk, here) not in self.mapped:
+                here = Article.objects.get(pk=here)
                 self._adopt(Kind.POST, item, here, source_hash)
                 self.targets[item.wp_id] = here
                 return
-            slug = _unique(base, self.article_slugs | ARTICLE_RESERVED_SLUGS)
-            self.article_slugs.add(slug)
+            slug = _unique(base, _Taken(self.article_slugs, ARTICLE_RESERVED_SLUGS))
             if slug != base:
                 self.summary.notes.append(f"{item.label}: its address is now /news/{slug}/.")
             article = Article.objects.create(slug=slug, **fields)
+            self.article_slugs[slug] = article.pk
             self.summary.created[f"articles ({kind.label.lower()}): {counted}"] += 1
             self._remember(
                 kind=Kind.POST,

@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 import zoneinfo
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
@@ -39,7 +39,7 @@ class WpComment:
     type: str
 
     def source_hash(self) -> str:
-        return fingerprint(asdict(self))
+        return fingerprint(_values(self))
 
 
 @dataclass(kw_only=True)
@@ -71,7 +71,7 @@ class WpItem:
         return f'item {self.number} ("{self.title or "no title"}", WordPress ID {self.wp_id})'
 
     def source_hash(self, **extra) -> str:
-        data = asdict(self)
+        data = _values(self)
         data.pop("comments")
         data.pop("number")
         data.pop("link")  # the old site's address may change; the item has not
@@ -84,6 +84,11 @@ class Export:
     version: str
     authors: dict[str, str]  # login -> display name
     items: list[WpItem]
+
+
+def _values(record) -> dict:
+    """A record's fields, shallow (dataclasses.asdict deep-copies each value)."""
+    return {f.name: getattr(record, f.name) for f in fields(record)}
 
 
 def fingerprint(data) -> str:

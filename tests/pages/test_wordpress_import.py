@@ -563,11 +563,11 @@ def _large_export(path: Path, *, posts: int, comments_per_post: int) -> None:
 def test_a_large_export_imports_in_one_go(db, tmp_path, capsys):
     path = tmp_path / "large.xml"
     _large_export(path, posts=2000, comments_per_post=10)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     output = run_import(path)
-    elapsed = time.perf_counter() - started
-    with capsys.disabled():
-        print(f"\nImported 2,000 posts and 20,000 comments in {elapsed:.1f} s")
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    with capsys.disabled():  # the figure for the notes; timings are never asserted
+        print(f"\nImported 2,000 posts and 20,000 comments in {elapsed:.1f} s ({cpu:.1f} s CPU)")
     assert Article.objects.count() == 2000
     assert Comment.objects.count() == 20000
     assert Comment.objects.filter(depth=2).count() == 10000
