@@ -264,6 +264,7 @@ class _Importer:
         self._comments([i for i in kept if i.post_type in (Kind.POST, Kind.PAGE)])
         self._redirects([i for i in kept if i.post_type in (Kind.POST, Kind.PAGE)])
         WordPressItem.objects.bulk_create(self.new_rows, batch_size=500)
+        self.progress(self.total, self.total)
 
     def _tick(self, n: int = 1) -> None:
         self.done += n
@@ -641,7 +642,6 @@ class _Importer:
                 while len(levels) <= level:
                     levels.append([])
                 levels[level].append((item, comment, parent_id))
-            self._tick(len(item.comments))
         adoptable = self._adoptable_comments()
         for level in levels:
             specs, pending = [], []
@@ -657,6 +657,7 @@ class _Importer:
                 specs.append(spec)
                 pending.append(comment)
             created = comment_imports.import_comments(items=specs, source_label=SOURCE_LABEL)
+            self._tick(len(level))
             for comment, made in zip(pending, created, strict=True):
                 saved[comment.wp_id] = made
                 self._remember_comment(comment, made, stored=stored_fingerprint(made))
