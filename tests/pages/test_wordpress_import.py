@@ -171,6 +171,18 @@ def test_attachments_with_media_dir_are_copied_and_checked(imported):
     assert list(about.documents.all()) == [report]
 
 
+def test_an_attachment_path_outside_the_media_dir_is_refused(db, tmp_path, uploads):
+    (tmp_path / "secret.txt").write_text("not for the site")
+    export = SITE.read_text().replace(
+        "<![CDATA[2021/05/team.jpg]]>", "<![CDATA[../../secret.txt]]>"
+    )
+    path = tmp_path / "export.xml"
+    path.write_text(export)
+    with pytest.raises(CommandError, match="points outside --media-dir; refused"):
+        run_import(path, "--media-dir", str(uploads))
+    assert Document.objects.count() == 0
+
+
 def test_attachments_without_media_dir_are_external_documents(db):
     run_import()
     report = Document.objects.get(slug="annual-report")
@@ -558,6 +570,18 @@ def _large_export(path: Path, *, posts: int, comments_per_post: int) -> None:
         'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
         "<link>https://big.example</link>" + "".join(items) + "</channel></rss>"
     )
+
+
+def test_a_large_export_shows_a_progress_bar(db, tmp_path):
+    path = tmp_path / "export.xml"
+    _large_export(path, posts=100, comments_per_post=5)
+    progress = io.StringIO()
+    call_command("import_wordpress", str(path), stdout=io.StringIO(), stderr=progress)
+    assert "Importing [" in progress.getvalue()
+    assert "100% (600/600)" in progress.getvalue()
+    small = io.StringIO()
+    call_command("import_wordpress", str(SITE), stdout=io.StringIO(), stderr=small)
+    assert small.getvalue() == ""
 
 
 def test_a_large_export_imports_in_one_go(db, tmp_path, capsys):
