@@ -352,9 +352,19 @@ def test_a_newer_export_adds_and_updates_but_keeps_edits_made_here(db, tmp_path)
             <wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item></channel>""",
         )
     )
+    newer = newer.replace("A reply to the first comment.", "A reply, corrected in WordPress.")
+    newer = newer.replace("A comment still awaiting moderation.", "Changed there too.")
+    held = Comment.objects.get(author_name="Held Reader")
+    held.status = Comment.Status.REJECTED  # a moderator here got to it first
+    held.save()
     path = tmp_path / "newer.xml"
     path.write_text(newer)
     output = run_import(path)
+    reply = Comment.objects.get(author_name="Second Reader")
+    assert reply.body == "A reply, corrected in WordPress."
+    assert reply.history.last().reason == "Updated from WordPress (status approved)."
+    assert Comment.objects.get(pk=held.pk).body == "A comment still awaiting moderation."
+    assert "comment 305 in item 7" in output
     assert Article.objects.get(slug="a-scheduled-post").body == (
         "<p>Coming later, with more detail.</p>"
     )
