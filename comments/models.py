@@ -48,6 +48,7 @@ class Comment(points_at_content(on_delete=models.PROTECT, related_name="comments
     class Source(models.TextChoices):
         FORM = "form", "Comment form"
         OLD_SITE = "old-site", "Old site"
+        WORDPRESS = "wordpress", "WordPress import"
 
     parent = models.ForeignKey(
         "self",

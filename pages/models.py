@@ -266,3 +266,40 @@ class Redirect(points_at_content(on_delete=models.CASCADE)):
 
     def __str__(self):
         return f"{self.old_path} → {self.target.get_absolute_url()}"
+
+
+class WordPressItem(models.Model):
+    """What an item of a WordPress export became here, so importing the same
+    export again changes nothing, and a newer one updates only what changed
+    there and was not edited here since (pages.wordpress)."""
+
+    class Kind(models.TextChoices):
+        POST = "post", "Post"
+        PAGE = "page", "Page"
+        ATTACHMENT = "attachment", "Attachment"
+        COMMENT = "comment", "Comment"
+
+    site = models.CharField(
+        max_length=300, help_text="The old site's address, as its export names it."
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    wp_id = models.PositiveBigIntegerField("WordPress ID")
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    # Hashes: of the export's fields (did WordPress change it?) and of what
+    # the import stored here (has an editor changed it since?).
+    source_hash = models.CharField(max_length=64)
+    stored_hash = models.CharField(max_length=64)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "WordPress item"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "kind", "wp_id"], name="unique_wordpress_item_per_site"
+            )
+        ]
+        indexes = [models.Index(fields=["wp_id", "kind"])]
+
+    def __str__(self):
+        return f"WordPress {self.kind} {self.wp_id} ({self.site})"
