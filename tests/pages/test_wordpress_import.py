@@ -17,7 +17,7 @@ from comments.models import Comment, CommentHistory
 from pages.models import Article, Document, Page, Redirect, Status, WordPressItem
 from pages.sanitise import sanitise_html
 from pages.wordpress_content import autop, to_html
-from tests.conftest import visible_text
+from tests.helpers import visible_text
 
 WXR = Path(__file__).parent / "wxr"
 SITE = WXR / "site.xml"

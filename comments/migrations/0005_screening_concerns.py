@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0003_history_old_text'),
+        ('comments', '0004_wordpress_source'),
     ]
 
     operations = [
