@@ -176,8 +176,17 @@ class ArticleAdmin(ContentAdmin):
 @admin.register(Document)
 class DocumentAdmin(VersionAdmin):
     form = DocumentForm
-    list_display = ["title", "file_type", "download", "used_on", "created_at"]
-    list_filter = ["file_type"]
+    fields = [
+        "title",
+        "slug",
+        "file",
+        "external_url",
+        "file_type",
+        "public_on_its_own",
+        "created_at",
+    ]
+    list_display = ["title", "file_type", "download", "used_on", "public_on_its_own", "created_at"]
+    list_filter = ["file_type", "public_on_its_own"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at"]

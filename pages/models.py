@@ -82,6 +82,12 @@ class Document(models.Model):
     file_type = models.CharField(
         max_length=20, blank=True, help_text="Shown beside the link, e.g. PDF."
     )
+    public_on_its_own = models.BooleanField(
+        "public on its own",
+        default=False,
+        help_text="Anyone with the link may download it, even when no published page "
+        "lists it. Otherwise it is public only while a published page lists it.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -89,6 +95,15 @@ class Document(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_public(self) -> bool:
+        """The public may download it: it stands on its own, or a page the
+        public can see lists it (a draft's attachments stay drafts)."""
+        if self.public_on_its_own:
+            return True
+        pages = self.pages.published().select_related("parent__parent")
+        return any(page.is_public for page in pages)
 
     @property
     def is_available(self) -> bool:

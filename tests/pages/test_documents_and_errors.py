@@ -146,6 +146,24 @@ def test_a_moderator_cannot_preview_an_unlisted_document(media, django_user_mode
     assert logged_in(moderator).get("/documents/annual-report/").status_code == 404
 
 
+def test_an_editor_marks_a_document_public_on_its_own_in_the_admin(
+    client, media, django_user_model
+):
+    editor = logged_in(make_editor(django_user_model))
+    document = uploaded()
+    assert client.get("/documents/annual-report/").status_code == 404
+    url = f"/admin/pages/document/{document.pk}/change/"
+    assert "public_on_its_own" in editor.get(url).context["adminform"].form.fields
+
+    response = editor.post(
+        url,
+        {"title": document.title, "slug": document.slug, "public_on_its_own": "on"},
+    )
+
+    assert response.status_code == 302, response.content[:2000]
+    assert client.get("/documents/annual-report/").status_code == 200
+
+
 def test_every_seeded_document_with_a_file_stays_downloadable(client, seeded):
     """The seed's documents are listed on live pages: nothing a reader could
     download before is lost."""
