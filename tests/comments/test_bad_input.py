@@ -12,7 +12,7 @@ from comments.models import Comment
 from pages.models import Article, Page, Status
 from tests.comments.conftest import comment_data
 from tests.comments.test_reader import field_value, html_tree, published_comment
-from tests.conftest import visible_text
+from tests.conftest import BrowserClient, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -163,7 +163,7 @@ def test_a_javascript_website_address_is_refused(client, page):
 
 
 def test_a_post_without_a_csrf_token_is_refused(page):
-    client = Client(enforce_csrf_checks=True)
+    client = BrowserClient(enforce_csrf_checks=True)
 
     response = client.post(page.get_absolute_url(), comment_data())
 
@@ -298,7 +298,9 @@ def test_the_sixth_comment_in_ten_minutes_from_one_address_is_asked_to_wait(clie
     assert "wait" in visible_text(response)
     assert field_value(html_tree(response), "body") == "The sixth comment, kept for later."
     assert Comment.objects.count() == 5
-    other = Client().post(page.get_absolute_url(), comment_data(), REMOTE_ADDR="198.51.100.6")
+    other = BrowserClient().post(
+        page.get_absolute_url(), comment_data(), REMOTE_ADDR="198.51.100.6"
+    )
     assert other.status_code == 302
     assert Comment.objects.count() == 6
 
