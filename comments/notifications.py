@@ -49,9 +49,12 @@ def notify_moderators(*, comment) -> bool:
         "page_url": comment.permalink or base + comment.target.get_absolute_url(),
         "admin_url": base + reverse("admin:comments_comment_change", args=[comment.pk]),
     }
+    # One line whatever the title holds: a line break in a subject is refused
+    # by the mailer (it could add headers), and the notice would never go.
+    subject = " ".join(f"Comment awaiting moderation on “{comment.target}”".split())
     try:
         send_mail(
-            subject=f"Comment awaiting moderation on “{comment.target}”",
+            subject=subject,
             message=render_to_string("comments/email/moderators.txt", context),
             from_email=None,
             recipient_list=recipients,

@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from .sanitise import SanitisedHTMLField
+from .sanitise import SanitisedHTMLField, SingleLineCharField
 
 # Top-level page slugs that would shadow the site's own addresses.
 RESERVED_SLUGS = frozenset(
@@ -23,7 +23,7 @@ class PublishedQuerySet(models.QuerySet):
 
 
 class Publishable(models.Model):
-    title = models.CharField(max_length=200)
+    title = SingleLineCharField(max_length=200)
     slug = models.SlugField(max_length=200)
     description = models.CharField(
         max_length=300,
@@ -70,7 +70,7 @@ class Publishable(models.Model):
 class Document(models.Model):
     """A downloadable document: an uploaded file, or a file published elsewhere."""
 
-    title = models.CharField(max_length=200)
+    title = SingleLineCharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     file = models.FileField(upload_to="documents/%Y/", blank=True)
     external_url = models.URLField(
