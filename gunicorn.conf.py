@@ -15,3 +15,16 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # gunicorn 27 opens ~/.gunicorn/gunicorn.ctl by default; two instances under
 # one HOME would collide over it, and nothing here uses it.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """No "Server: gunicorn" banner. gunicorn 27 has no setting for it: it
+    writes the line in Response.default_headers, so each worker drops it there."""
+    from gunicorn.http import wsgi
+
+    default_headers = wsgi.Response.default_headers
+
+    def without_server(response):
+        return [line for line in default_headers(response) if not line.startswith("Server:")]
+
+    wsgi.Response.default_headers = without_server

@@ -183,6 +183,10 @@ STORAGES = {
     },
 }
 
+# Nothing on another site loads the site's static files: no CORS header
+# (whitenoise sends Access-Control-Allow-Origin: * by default).
+WHITENOISE_ALLOW_ALL_ORIGINS = False
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
