@@ -29,3 +29,16 @@ class Logger(glogging.Logger):
 
 
 logger_class = Logger
+
+
+def post_worker_init(worker):
+    """No "Server: gunicorn" banner. gunicorn 27 has no setting for it: it
+    writes the line in Response.default_headers, so each worker drops it there."""
+    from gunicorn.http import wsgi
+
+    default_headers = wsgi.Response.default_headers
+
+    def without_server(response):
+        return [line for line in default_headers(response) if not line.startswith("Server:")]
+
+    wsgi.Response.default_headers = without_server

@@ -45,9 +45,12 @@ def notify_moderators(*, comment) -> bool:
         # Quoted line by line, so nothing the reader wrote can pass for the site's own lines.
         "quoted_body": "\n".join(f"> {line}" for line in comment.body.splitlines()),
     }
+    # One line whatever the title holds: a line break in a subject is refused
+    # by the mailer (it could add headers), and the notice would never go.
+    subject = " ".join(f"Comment awaiting moderation on “{comment.target}”".split())
     try:
         send_mail(
-            subject=f"Comment awaiting moderation on “{comment.target}”",
+            subject=subject,
             message=render_to_string("comments/email/moderators.txt", context),
             from_email=None,
             recipient_list=recipients,

@@ -97,16 +97,19 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The security headers first, so every response has them, refusals included.
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Before anything reads the body or queries: bad paths, uploads to public pages.
+    "niromp_site.middleware.RequestScreeningMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pages.middleware.OldAddressRedirectMiddleware",
     # Last, as django-axes asks: it answers locked-out logins.
     "axes.middleware.AxesMiddleware",
@@ -203,6 +206,10 @@ STORAGES = {
         )
     },
 }
+
+# Nothing on another site loads the site's static files: no CORS header
+# (whitenoise sends Access-Control-Allow-Origin: * by default).
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 
 FIXTURE_DIRS = [SHIPPED_DIR / "fixtures"]
 

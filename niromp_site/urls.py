@@ -8,6 +8,9 @@ from niromp_site.views import healthz
 from pages.sitemaps import sitemaps
 from pages.views import RobotsView
 
+# The site's own 400 page, which never reads the request again (see errors.py).
+handler400 = "niromp_site.errors.bad_request"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),

@@ -6,9 +6,15 @@ Bodies are edited in a rich-text editor and sanitised on the server whatever
 the editor sends; times are UK time."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.html import format_html
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
+from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 from . import services
@@ -43,7 +49,54 @@ def publish_time(obj):
     return obj.publish_at
 
 
-class ContentAdmin(CompareVersionAdmin):
+class VersionAdmin(CompareVersionAdmin):
+    """django-reversion(-compare)'s history screens with the rights of the item's
+    own change page: its compare view checks only that the user is staff, and
+    its revision and recover views open any model's version by id. Reading a
+    history or comparing needs view permission; opening a revision (roll back)
+    or recovering needs change permission."""
+
+    def _own_version(self, version_id, **lookups) -> Version:
+        content_type = ContentType.objects.get_for_model(self.model)
+        return get_object_or_404(Version, pk=version_id, content_type=content_type, **lookups)
+
+    def _require(self, permission, request, object_id=None):
+        """`permission` (a has_..._permission method) on the model, then on the item."""
+        if not permission(request):
+            raise PermissionDenied
+        if object_id is not None:
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None:
+                raise Http404("No such item.")
+            if not permission(request, obj):
+                raise PermissionDenied
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require(self.has_view_or_change_permission, request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def compare_view(self, request, object_id, extra_context=None):
+        self._require(self.has_view_or_change_permission, request, object_id)
+        return super().compare_view(request, object_id, extra_context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        self._require(self.has_change_permission, request, object_id)
+        self._own_version(version_id, object_id=unquote(object_id))
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        self._require(self.has_add_permission, request)
+        self._require(self.has_change_permission, request)
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        self._require(self.has_add_permission, request)
+        self._require(self.has_change_permission, request)
+        self._own_version(version_id)
+        return super().recover_view(request, version_id, extra_context)
+
+
+class ContentAdmin(VersionAdmin):
     """What pages and articles share: the rich-text editor, UK times, the
     live-site link, and old addresses kept when a published slug changes."""
 
@@ -121,10 +174,19 @@ class ArticleAdmin(ContentAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(CompareVersionAdmin):
+class DocumentAdmin(VersionAdmin):
     form = DocumentForm
-    list_display = ["title", "file_type", "download", "used_on", "created_at"]
-    list_filter = ["file_type"]
+    fields = [
+        "title",
+        "slug",
+        "file",
+        "external_url",
+        "file_type",
+        "public_on_its_own",
+        "created_at",
+    ]
+    list_display = ["title", "file_type", "download", "used_on", "public_on_its_own", "created_at"]
+    list_filter = ["file_type", "public_on_its_own"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at"]

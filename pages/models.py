@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from niromp_site.content import exactly_one_content, points_at_content
 
-from .sanitise import SanitisedHTMLField
+from .sanitise import SanitisedHTMLField, SingleLineCharField
 
 # Top-level page slugs that would shadow the site's own addresses.
 RESERVED_SLUGS = frozenset(
@@ -41,7 +41,7 @@ class PageQuerySet(PublishedQuerySet):
 
 
 class Publishable(models.Model):
-    title = models.CharField(max_length=200)
+    title = SingleLineCharField(max_length=200)
     slug = models.SlugField(max_length=200)
     description = models.CharField(
         max_length=300,
@@ -88,7 +88,7 @@ class Publishable(models.Model):
 class Document(models.Model):
     """A downloadable document: an uploaded file, or a file published elsewhere."""
 
-    title = models.CharField(max_length=200)
+    title = SingleLineCharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     file = models.FileField(upload_to="documents/%Y/", blank=True)
     external_url = models.URLField(
@@ -100,6 +100,12 @@ class Document(models.Model):
     file_type = models.CharField(
         max_length=20, blank=True, help_text="Shown beside the link, e.g. PDF."
     )
+    public_on_its_own = models.BooleanField(
+        "public on its own",
+        default=False,
+        help_text="Anyone with the link may download it, even when no published page "
+        "lists it. Otherwise it is public only while a published page lists it.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -107,6 +113,15 @@ class Document(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_public(self) -> bool:
+        """The public may download it: it stands on its own, or a page the
+        public can see lists it (a draft's attachments stay drafts)."""
+        if self.public_on_its_own:
+            return True
+        pages = self.pages.published().select_related("parent__parent")
+        return any(page.is_public for page in pages)
 
     @property
     def is_available(self) -> bool:

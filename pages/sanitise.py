@@ -1,10 +1,14 @@
-"""Rich text is cleaned on the way in, whichever path it takes.
+"""Text is cleaned on the way in, whichever path it takes.
 
-nh3 (Rust's ammonia) keeps the markup editors need and drops everything else:
-scripts, event handlers, styles and javascript: links.
+Rich text: nh3 (Rust's ammonia) keeps the markup editors need and drops
+everything else: scripts, event handlers, styles and javascript: links.
+Titles: one line, as they go into e-mail subjects and page heads.
 """
 
+import re
+
 import nh3
+from django.core.exceptions import ValidationError
 from django.db import models
 
 ALLOWED_TAGS = {
@@ -53,5 +57,39 @@ class SanitisedHTMLField(models.TextField):
         value = getattr(model_instance, self.attname)
         if value:
             value = sanitise_html(value)
+            setattr(model_instance, self.attname, value)
+        return value
+
+
+# Every character str.splitlines() breaks a line at.
+LINE_BREAKS = re.compile(r"[ \t]*[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+[ \t]*")
+
+
+def validate_single_line(value):
+    if value and LINE_BREAKS.search(value):
+        raise ValidationError("A title must be one line: remove the line breaks.", code="lines")
+
+
+def one_line(value: str) -> str:
+    return LINE_BREAKS.sub(" ", value).strip()
+
+
+class SingleLineCharField(models.CharField):
+    """A CharField that holds one line. Forms and full_clean() refuse a line
+    break with a message; every other path (objects.create, save(), loaddata)
+    has line breaks replaced by a space, as the rich text is sanitised."""
+
+    def clean(self, value, model_instance):
+        validate_single_line(value)  # before to_python would quietly fold it
+        return super().clean(value, model_instance)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return one_line(value) if value else value
+
+    def pre_save(self, model_instance, add):
+        value = getattr(model_instance, self.attname)
+        if value:
+            value = one_line(value)
             setattr(model_instance, self.attname, value)
         return value

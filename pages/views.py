@@ -123,8 +123,20 @@ CONTENT_TYPES = {
 def document_download(request, slug):
     """An uploaded document with its own name and the right type (a PDF opens
     in the browser, anything else downloads); a document published elsewhere
-    redirects there."""
+    redirects there. The public gets only what is public (Document.is_public);
+    staff who may view documents preview the rest, never cached."""
     document = get_object_or_404(Document, slug=slug)
+    preview = not document.is_public
+    if preview and not (request.user.is_staff and request.user.has_perm("pages.view_document")):
+        raise Http404("No document at this address.")
+    response = _document_response(document)
+    if preview:
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _document_response(document):
     if document.file:
         name = PurePath(document.file.name).name
         suffix = PurePath(name).suffix.lower()

@@ -10,6 +10,7 @@ from django.test import Client
 from comments import services
 from comments.models import Comment
 from pages.models import Status
+from tests.conftest import BrowserClient
 from tests.factories import (
     comment_data,
     make_article,
@@ -162,7 +163,7 @@ def test_a_javascript_website_address_is_refused(client, page):
 
 
 def test_a_post_without_a_csrf_token_is_refused(page):
-    client = Client(enforce_csrf_checks=True)
+    client = BrowserClient(enforce_csrf_checks=True)
 
     response = client.post(page.get_absolute_url(), comment_data())
 
@@ -295,7 +296,9 @@ def test_the_sixth_comment_in_ten_minutes_from_one_address_is_asked_to_wait(clie
     assert "wait" in visible_text(response)
     assert field_value(html_tree(response), "body") == "The sixth comment, kept for later."
     assert Comment.objects.count() == 5
-    other = Client().post(page.get_absolute_url(), comment_data(), REMOTE_ADDR="198.51.100.6")
+    other = BrowserClient().post(
+        page.get_absolute_url(), comment_data(), REMOTE_ADDR="198.51.100.6"
+    )
     assert other.status_code == 302
     assert Comment.objects.count() == 6
 

@@ -391,6 +391,7 @@ def test_an_uploaded_pdf_opens_in_the_browser(client, editor_client, media):
         title="Annual report 2025",
         slug="annual-report-2025",
         file=SimpleUploadedFile("annual-report.pdf", PDF, content_type="application/pdf"),
+        public_on_its_own=True,  # no page lists it (see tests/pages/test_documents_and_errors.py)
     )
     document = Document.objects.get(slug="annual-report-2025")
     assert document.file_type == "PDF"
@@ -410,6 +411,7 @@ def test_an_uploaded_word_document_is_downloaded(client, editor_client, media):
         title="Terms of reference",
         slug="terms-of-reference",
         file=SimpleUploadedFile("terms.docx", DOCX, content_type=WORD),
+        public_on_its_own=True,
     )
     assert Document.objects.get(slug="terms-of-reference").file_type == "Word"
     response = client.get("/documents/terms-of-reference/")

@@ -7,12 +7,18 @@ import re
 from io import StringIO
 
 import pytest
+import reversion
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from reversion.models import Version
+from reversion_compare.admin import CompareVersionAdmin
 
-from pages.models import Document, Page
+from pages.models import Article, Document, Page, Redirect, Status
 from tests.factories import (
     make_article,
     make_moderator,
@@ -44,7 +50,8 @@ def permissions_of(group) -> set[str]:
 
 # The matrix ----------------------------------------------------------------------------
 
-ROLES = ["anonymous", "moderator", "editor", "staff"]
+# "staff" is a staff account in no group; a superuser (an operator) may open everything.
+ROLES = ["anonymous", "moderator", "editor", "staff", "superuser"]
 
 OK, DENIED = 200, 403
 
@@ -102,7 +109,11 @@ def things(db):
 def as_role(client, db):
     def sign_in(role):
         groups = {"moderator": "Moderators", "editor": "Editors", "staff": None}
-        if role != "anonymous":
+        if role == "superuser":
+            client.force_login(
+                get_user_model().objects.create_superuser("the-superuser", "op@example.org", None)
+            )
+        elif role != "anonymous":
             client.force_login(make_staff(f"the-{role}", group=groups[role]))
         return client
 
@@ -120,7 +131,7 @@ def test_admin_addresses(as_role, things, role, url, expected):
         assert response.status_code == 302
         assert response["Location"].startswith("/admin/login/?next=/admin/")
     else:
-        assert response.status_code == expected[role], address
+        assert response.status_code == expected.get(role, OK), address
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -182,6 +193,143 @@ def test_no_role_may_give_itself_more_rights(as_role, things, role):
 
     user.refresh_from_db()
     assert not user.is_superuser
+
+
+# History, compare, revisions, recovery and "view on site" -------------------------------
+# Each shows or restores what an item held, drafts included, so each asks for the same
+# rights as the item's own change page: view (at least) to read its history and compare
+# two versions, change to open a revision (roll back) or recover a deleted item. The
+# admin's /admin/r/ shortcut ("view on site") sends only those who may view the item.
+
+WHO_MAY = {"pages": "editor", "comments": "moderator", "auth": None, "axes": None}
+
+
+def revisions_of(obj, titles):
+    """Save `obj` once per title, each save a revision as the admin makes it."""
+    for title in titles:
+        with reversion.create_revision():
+            setattr(obj, "title" if hasattr(obj, "title") else "body", title)
+            obj.save()
+    return list(Version.objects.get_for_object(obj).order_by("pk"))
+
+
+def deleted_version(model, **fields):
+    with reversion.create_revision():
+        obj = model.objects.create(**fields)
+    obj.delete()
+    return Version.objects.get_deleted(model).first()
+
+
+@pytest.fixture
+def with_history(things):
+    """Drafts with two revisions each, a deleted item of each versioned model, and one
+    object of every model the admin lists (the matrix below walks them all)."""
+    draft_page = make_page(title="Secret draft", status=Status.DRAFT)
+    draft_article = make_article(title="Embargoed news", status=Status.DRAFT)
+    document = Document.objects.create(title="Draft report", slug="draft-report")
+    Redirect.objects.create(old_path="/old-secret/", page=draft_page)
+    signed = {"user_agent": "test", "http_accept": "*/*", "path_info": "/admin/login/"}
+    AccessAttempt.objects.create(**signed, get_data="", post_data="", failures_since_start=1)
+    AccessLog.objects.create(**signed)
+    AccessFailureLog.objects.create(**signed)
+    objects = {
+        Page: draft_page,
+        Article: draft_article,
+        Document: document,
+        **{
+            model: model.objects.first()
+            for model in admin.site._registry
+            if model not in {Page, Article, Document}
+        },
+    }
+    versions = {
+        Page: revisions_of(draft_page, ["Secret draft", "Secret draft, second wording"]),
+        Article: revisions_of(draft_article, ["Embargoed news", "Embargoed news, revised"]),
+        Document: revisions_of(document, ["Draft report", "Draft report, revised"]),
+    }
+    deleted = {
+        Page: deleted_version(Page, title="Gone", slug="gone"),
+        Article: deleted_version(Article, title="Gone news", slug="gone-news"),
+        Document: deleted_version(Document, title="Gone report", slug="gone-report"),
+    }
+    assert all(objects.values()), "every model in the admin needs an object here"
+    return objects, versions, deleted
+
+
+def history_addresses(kind, objects, versions, deleted):
+    """(model, address) for one kind of history address, over every admin model it exists for."""
+    found = []
+    for model, model_admin in admin.site._registry.items():
+        obj = objects[model]
+        base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        versioned = isinstance(model_admin, CompareVersionAdmin)
+        if kind == "history":
+            found.append((model, f"{base}{obj.pk}/history/"))
+        elif kind == "view on site" and hasattr(model, "get_absolute_url"):
+            content_type = ContentType.objects.get_for_model(model)
+            found.append((model, f"/admin/r/{content_type.pk}/{obj.pk}/"))
+        elif versioned and kind == "compare":
+            older, newer = versions[model][:2]
+            query = f"?version_id1={older.pk}&version_id2={newer.pk}"
+            found.append((model, f"{base}{obj.pk}/history/compare/{query}"))
+        elif versioned and kind == "revision":
+            found.append((model, f"{base}{obj.pk}/history/{versions[model][0].pk}/"))
+        elif versioned and kind == "recover list":
+            found.append((model, f"{base}recover/"))
+        elif versioned and kind == "recover":
+            found.append((model, f"{base}recover/{deleted[model].pk}/"))
+    return found
+
+
+ALLOWED = {"view on site": 302}  # to the item's address; every other kind shows a page
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    "kind", ["history", "compare", "revision", "recover list", "recover", "view on site"]
+)
+def test_history_compare_revision_recover_and_view_on_site_need_the_items_rights(
+    as_role, with_history, role, kind
+):
+    client = as_role(role)
+    addresses = history_addresses(kind, *with_history)
+    assert addresses, kind
+
+    wrong = []
+    for model, address in addresses:
+        response = client.get(address)
+        if role == "anonymous":
+            expected = 302
+            right = response.status_code == 302 and response["Location"].startswith(
+                "/admin/login/?next=/admin/"
+            )
+        else:
+            may = role == "superuser" or WHO_MAY[model._meta.app_label] == role
+            expected = ALLOWED.get(kind, OK) if may else DENIED
+            right = response.status_code == expected
+        if not right:
+            wrong.append((address, response.status_code, expected))
+        if role in {"moderator", "staff"} and model in {Page, Article}:
+            assert b"Secret draft" not in response.content
+            assert b"Embargoed news" not in response.content
+
+    assert wrong == []
+
+
+def test_a_revision_of_another_model_is_not_opened_through_this_ones_address(as_role, with_history):
+    """A version id is only meaningful for its own model: an article's version
+    reached through the pages' revision address is not found."""
+    _, versions, _ = with_history
+    article_version = versions[Article][0]
+    client = as_role("editor")
+
+    response = client.get(
+        f"/admin/pages/page/{article_version.object_id}/history/{article_version.pk}/"
+    )
+    recover = client.get(f"/admin/pages/page/recover/{article_version.pk}/")
+
+    assert response.status_code == 404
+    assert recover.status_code == 404
 
 
 # The groups ----------------------------------------------------------------------------

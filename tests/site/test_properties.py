@@ -15,7 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.test import Client
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from comments.models import Comment
@@ -183,7 +183,9 @@ PLAUSIBLE = {
         st.sets(st.sampled_from(sorted(PLAUSIBLE)), max_size=1),
         st.sets(st.sampled_from(sorted(PLAUSIBLE))),
     ),
-    multipart=st.booleans(),
+    # A browser sends the comment form URL-encoded; a multipart body (a file
+    # upload) is refused unread at every public address.
+    multipart=st.sampled_from([False, False, False, True]),
     draw=st.data(),
 )
 def test_any_comment_form_input_is_saved_once_intact_or_refused_without_error(
@@ -205,8 +207,12 @@ def test_any_comment_form_input_is_saved_once_intact_or_refused_without_error(
 
     response = Client().post(commentable.get_absolute_url(), **encode(data, multipart))
 
-    assert response.status_code in COMMENT_STATUSES
     new = Comment.objects.exclude(pk__in=before)
+    if multipart:
+        assert response.status_code == 400
+        assert not new.exists(), "a multipart body was read and saved"
+        return
+    assert response.status_code in COMMENT_STATUSES
     expected = {
         "author_name": expected_name(author_name),
         "author_email": expected_email(author_email),
@@ -250,7 +256,10 @@ def test_a_comment_at_the_length_limit_with_line_breaks_is_accepted(commentable)
 def test_a_request_too_big_to_read_is_refused_without_error(commentable):
     response = Client().post(
         commentable.get_absolute_url(),
-        {"author_name": "Alex", "author_email": "alex@example.org", "body": "x" * 3_000_000},
+        **encode(
+            {"author_name": "Alex", "author_email": "alex@example.org", "body": "x" * 3_000_000},
+            multipart=False,
+        ),
     )
     assert response.status_code == 400
     assert not Comment.objects.exists()
@@ -313,12 +322,15 @@ def test_any_parent_value_gives_a_reply_or_a_form_error_never_a_server_error(
 
     response = Client().post(
         page.get_absolute_url(),
-        {
-            "author_name": "Alex Reader",
-            "author_email": "alex@example.org",
-            "body": "A reply.",
-            "parent": parent,
-        },
+        **encode(
+            {
+                "author_name": "Alex Reader",
+                "author_email": "alex@example.org",
+                "body": "A reply.",
+                "parent": parent,
+            },
+            multipart=False,
+        ),
     )
 
     assert response.status_code in {200, 302}
@@ -418,6 +430,20 @@ def assert_answers(client, address):
     slash=st.booleans(),
     query=st.lists(st.tuples(short_text, query_value), max_size=3),
     raw_query=st.one_of(st.just(""), st.text(any_char, max_size=60)),
+)
+# NUL and other control characters, on every run: PostgreSQL text cannot hold a
+# NUL, and a query with one failed (500) before the site refused such addresses.
+@example(start="/about-us/", segments=["%00"], slash=True, query=[], raw_query="")
+@example(start="/", segments=["%00"], slash=True, query=[], raw_query="")
+@example(start="/news/", segments=["%00"], slash=True, query=[], raw_query="")
+@example(start="/documents/", segments=["%00"], slash=True, query=[], raw_query="")
+@example(start="/", segments=["a%01b", "%1F"], slash=False, query=[], raw_query="")
+@example(
+    start="/admin/",
+    segments=["pages", "page"],
+    slash=True,
+    query=[("status", "\x00")],
+    raw_query="q=%00",
 )
 def test_any_address_gives_a_page_a_redirect_or_not_found(
     site, start, segments, slash, query, raw_query
