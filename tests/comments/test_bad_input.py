@@ -426,7 +426,7 @@ def test_the_sender_of_a_trapped_comment_sees_it_held_like_any_other(page):
     """A bot that fills the honeypot must not learn it was caught (issue 14, row 7)."""
     pages = {}
     for name, trap in [("person", ""), ("bot", "https://spam.example/")]:
-        reader = Client()
+        reader = BrowserClient()
         reader.post(page.get_absolute_url(), comment_data(**{**TYPED, "homepage": trap}))
         reader.get(page.get_absolute_url())  # the one-time success message
         pages[name] = reader.get(page.get_absolute_url()).content.decode()

@@ -357,7 +357,9 @@ def test_a_backup_taken_while_readers_post_holds_each_comment_wholly_or_not_at_a
         saved = {c["body"].rsplit(" ", 1)[-1]: c for c in comments if "[backup-" in c["body"]}
 
         for comment in saved.values():
-            assert "Submitted." in comment["reasons"], f"comment {comment['id']} lost its history"
+            assert any(reason.startswith("Submitted.") for reason in comment["reasons"]), (
+                f"comment {comment['id']} lost its history"
+            )
         for post in posts:
             if post.answered is not None and post.answered < started:
                 assert post.marker in saved, f"{post.marker} was saved before the backup began"
