@@ -33,7 +33,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -212,7 +212,9 @@ class Checkout:
 def substitute(line: str, fill: dict[str, str], values: dict[str, str]) -> str:
     for placeholder, value in fill.items():
         filled = value.format(**values)
-        line = re.sub(rf"(?<![\w.]){re.escape(placeholder)}(?!\w)", lambda _: filled, line)
+        line = re.sub(
+            rf"(?<![\w.]){re.escape(placeholder)}(?!\w)", lambda _, filled=filled: filled, line
+        )
     return line
 
 
@@ -243,7 +245,7 @@ def get_when_up(url: str, process: subprocess.Popen, log: Path, *, wait: int = 6
 
 
 @pytest.fixture(scope="session")
-def checkout(tmp_path_factory) -> Checkout:
+def checkout(tmp_path_factory) -> Iterator[Checkout]:
     """A fresh clone set up by `make run` (served until / answers, then stopped)."""
     root = tmp_path_factory.mktemp("readme")
     path = root / "checkout"
@@ -261,7 +263,9 @@ def checkout(tmp_path_factory) -> Checkout:
         assert home.status_code == 200, site.make_run_log.read_text()
     finally:
         stop(server)
-    return site
+    yield site
+    # Two virtual environments and a site: too big to keep for pytest's last three runs.
+    shutil.rmtree(root, ignore_errors=True)
 
 
 # What each command does -----------------------------------------------------
@@ -363,7 +367,8 @@ SIGN_IN = """
 import json
 from django.test import Client
 client = Client(HTTP_HOST="localhost")
-answer = client.post("/admin/login/?next=/admin/", {{"username": {name!r}, "password": {password!r}}})
+form = {{"username": {name!r}, "password": {password!r}}}
+answer = client.post("/admin/login/?next=/admin/", form)
 print(json.dumps({{"login": answer.status_code, "admin": client.get("/admin/").status_code}}))
 """
 
@@ -632,11 +637,12 @@ README_COMMANDS: dict[str, Check] = {
 
 
 @pytest.mark.parametrize("command", SHOWN, ids=[command.text for command in SHOWN])
-def test_readme_command_works_as_written(checkout, command):
+def test_readme_command_works_as_written(request, command):
     check = README_COMMANDS.get(command.text)
     if check is None:
         pytest.fail(f"README shows a command this test does not run: {command.text}")
-    check(checkout, command)
+    # Only now the slow checkout: an unknown command fails at once.
+    check(request.getfixturevalue("checkout"), command)
 
 
 def test_the_table_lists_only_commands_the_readme_shows():
