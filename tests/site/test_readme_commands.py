@@ -401,15 +401,24 @@ def staff_account(role: str, group: str) -> Check:
     return succeeds(prints=(f"Created {role}",), then=then, **fill)
 
 
+LOCK_OUT = """
+import json
+from django.contrib.auth.models import User
+from django.test import Client
+User.objects.create_user({name!r}, password={password!r}, is_staff=True)
+def signs_in(password):
+    client = Client(HTTP_HOST="localhost")
+    client.post("/admin/login/", {{"username": {name!r}, "password": password}})
+    return client.get("/admin/").status_code == 200
+wrong = [signs_in("wrong password") for _ in range(5)]  # AXES_FAILURE_LIMIT
+print(json.dumps({{"wrong": wrong, "right": signs_in({password!r})}}))
+"""
+
+
 def unlocks_a_locked_out_account(site: Checkout, command: Shown) -> None:
     name, password = "readme-locked", secrets.token_urlsafe(12)
-    site.django(
-        "from django.contrib.auth.models import User; "
-        f"User.objects.create_user({name!r}, password={password!r}, is_staff=True); print(1)"
-    )
-    for _ in range(5):  # AXES_FAILURE_LIMIT
-        assert not signs_in(site, name, "wrong password")
-    assert not signs_in(site, name, password), "five wrong passwords did not lock it"
+    locked = site.django(LOCK_OUT.format(name=name, password=password))
+    assert locked == {"wrong": [False] * 5, "right": False}, "five wrong passwords did not lock it"
     site.run(site.script(command, {"NAME": name}))
     assert signs_in(site, name, password)
 
