@@ -524,14 +524,6 @@ def row_count(database: Path, table: str) -> int:
         return connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
 
 
-def copies_the_database(site: Checkout, command: Shown) -> None:
-    if shutil.which("sqlite3", path=site.env["PATH"]) is None:
-        pytest.skip("the sqlite3 command-line shell is not installed (apt-get install sqlite3)")
-    site.run(site.script(command))
-    copy = site.path / "backup.sqlite3"
-    assert row_count(copy, "pages_page") == row_count(site.path / "db.sqlite3", "pages_page") > 0
-
-
 def dumps_the_content(site: Checkout, output: str) -> None:
     models = {item["model"] for item in json.loads((site.path / "all.json").read_text())}
     assert {"pages.page", "pages.article", "comments.comment", "auth.group"} <= models
@@ -563,6 +555,42 @@ def benchmarks(site: Checkout, command: Shown) -> None:
     assert all(float(row[1]) > 0 for row in rows), done.stdout
     assert "Non-2xx" not in done.stdout and "Socket errors" not in done.stdout
     assert "workers' resident memory" in done.stdout
+
+
+def newest_backup(site: Checkout) -> Path:
+    archives = sorted((site.path / "var" / "backups").glob("niromp-backup-*.tar.gz"))
+    assert archives, "no archive in var/backups"
+    return archives[-1]
+
+
+def backup_written(site: Checkout, output: str) -> None:
+    archive = newest_backup(site)
+    assert archive.stat().st_size > 0
+    assert oct(archive.stat().st_mode)[-3:] == "600", "a backup holds personal data"
+
+
+def restores_into_a_new_installation(site: Checkout, command: Shown) -> None:
+    """`restore ARCHIVE` on a new, empty installation (its own SQLite file and
+    uploads folder, migrated) brings back what the checkout held when the
+    backup before it was taken."""
+    new = site.path.parent / "restored.sqlite3"
+    env = {"DATABASE_URL": f"sqlite:///{new}", "DJANGO_MEDIA_ROOT": str(new.parent / "media2")}
+    site.run(".venv/bin/python manage.py migrate --no-input -v0", env=env)
+    done = site.run(site.script(command, {"ARCHIVE": str(newest_backup(site))}), env=env)
+    assert "Restored the backup" in done.stdout, done.stdout
+    for table in ("pages_page", "pages_article", "comments_comment", "auth_user"):
+        assert row_count(new, table) == row_count(site.path / "db.sqlite3", table), table
+
+
+def imports_the_export(site: Checkout, command: Shown) -> None:
+    """The README's file name stands for an export: the seed site's own, as
+    WordPress would write it (tests/pages/wxr/seed-site.xml)."""
+    shutil.copy(site.path / "tests/pages/wxr/seed-site.xml", site.path / "wordpress-export.xml")
+    before = row_count(site.path / "db.sqlite3", "pages_page")
+    done = site.run(site.script(command))
+    assert "WordPress export of" in done.stdout, done.stdout
+    # The seed content is already here: adopted, never duplicated.
+    assert row_count(site.path / "db.sqlite3", "pages_page") == before
 
 
 # Every command the README shows -> how this test runs it and what it checks.
@@ -603,7 +631,11 @@ README_COMMANDS: dict[str, Check] = {
         headers={"Host": "niromp.org", "X-Forwarded-Proto": "https"},
         then=deploy_settings_in_effect,
     ),
-    'sqlite3 db.sqlite3 ".backup backup.sqlite3"': copies_the_database,
+    "manage.py backup": succeeds(prints=("Backup written: ",), then=backup_written),
+    ".venv/bin/python manage.py backup --keep 14": succeeds(
+        prints=("Backup written: ",), then=backup_written
+    ),
+    ".venv/bin/python manage.py restore ARCHIVE": restores_into_a_new_installation,
     # PostgreSQL: the driver is installed here; the move runs SQLite to SQLite;
     # the suite itself runs on PostgreSQL in CI (.ci/run).
     ".venv/bin/pip install -e '.[postgres]'": succeeds(then=postgres_driver_installed),
@@ -642,6 +674,18 @@ README_COMMANDS: dict[str, Check] = {
     "bench/run.sh": benchmarks,  # DURATION=1s and a free PORT, both read by the script
     # Content
     "manage.py seed_content": succeeds(prints=("Content already present",)),
+    # Safeguarding screen
+    'echo "he hits me, ring me on 07700 900123" | .venv/bin/python manage.py screen_comments': (
+        succeeds(prints=('"concerns": ["disclosure", "identifying"]',))
+    ),
+    ".venv/bin/python manage.py screen_comments --evaluate tests/comments/screening_corpus.tsv": (
+        succeeds(prints=("precision", "disclosure", "identifying"))
+    ),
+    # Moving from WordPress
+    ".venv/bin/python manage.py import_wordpress wordpress-export.xml --dry-run": (
+        imports_the_export
+    ),
+    ".venv/bin/python manage.py import_wordpress wordpress-export.xml": imports_the_export,
 }
 
 
