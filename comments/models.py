@@ -86,6 +86,11 @@ class Comment(points_at_content(on_delete=models.PROTECT, related_name="comments
     notified_at = models.DateTimeField(
         null=True, blank=True, help_text="When moderators were e-mailed about it."
     )
+    lead_notified_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the safeguarding leads were e-mailed about its concerns.",
+    )
 
     # What the spam check needs, kept for the retention period only.
     submitted_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -15,6 +15,7 @@ from .models import Comment
 logger = logging.getLogger(__name__)
 
 MODERATORS_GROUP = "Moderators"
+SAFEGUARDING_GROUP = "Safeguarding lead"
 
 
 def notify_moderators(*, comment) -> bool:
@@ -59,5 +60,46 @@ def notify_moderators(*, comment) -> bool:
         # Let a later recheck try again rather than lose the notice.
         Comment.objects.filter(pk=comment.pk).update(notified_at=None)
         logger.exception("Could not e-mail moderators about comment %s", comment.pk)
+        return False
+    return True
+
+
+def notify_safeguarding_leads(*, comment) -> bool:
+    """E-mail the Safeguarding lead group, once, that the screen flagged a
+    comment: the kind of concern and a link to it in the admin, but never the
+    comment's words or who wrote it (e-mail is no place for a disclosure)."""
+    recipients = list(
+        get_user_model()
+        .objects.filter(groups__name=SAFEGUARDING_GROUP, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if not recipients or not comment.is_flagged:
+        if comment.is_flagged:
+            logger.warning(
+                "Comment %s is flagged, but no safeguarding lead has an e-mail address.", comment.pk
+            )
+        return False
+    claimed = Comment.objects.filter(pk=comment.pk, lead_notified_at__isnull=True).update(
+        lead_notified_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    concerns = [Comment.Concern(c).label for c in comment.concern_list]
+    context = {
+        "concerns": concerns,
+        "admin_url": link_base_url() + reverse("admin:comments_comment_change", args=[comment.pk]),
+    }
+    try:
+        send_mail(
+            subject=f"Safeguarding: a comment needs reading ({'; '.join(concerns)})",
+            message=render_to_string("comments/email/safeguarding_lead.txt", context),
+            from_email=None,
+            recipient_list=recipients,
+        )
+    except Exception:
+        Comment.objects.filter(pk=comment.pk).update(lead_notified_at=None)
+        logger.exception("Could not e-mail the safeguarding leads about comment %s", comment.pk)
         return False
     return True

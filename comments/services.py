@@ -208,6 +208,8 @@ def submit_comment(
     )
     if not honeypot_filled:
         transaction.on_commit(lambda: check_comment_task.enqueue(comment.pk))
+    if comment.is_flagged:
+        transaction.on_commit(lambda: notifications.notify_safeguarding_leads(comment=comment))
     return comment
 
 
@@ -299,6 +301,11 @@ def recheck_unchecked() -> dict[str, int]:
     )
     for comment in with_targets(untold.select_related("parent")):
         counts["notified"] += notifications.notify_moderators(comment=comment)
+    # Safeguarding leads whose e-mail about a flagged comment could not be sent.
+    for comment in Comment.objects.flagged().filter(
+        status__in=[Status.HELD, Status.SPAM], lead_notified_at__isnull=True
+    ):
+        counts["notified"] += notifications.notify_safeguarding_leads(comment=comment)
     return counts
 
 
@@ -338,6 +345,8 @@ def edit_text(*, comment: Comment, moderator, body: str) -> Comment:
         reason="Text edited by a moderator." + _concerns_note(screened),
         old_text=old,
     )
+    if comment.is_flagged:
+        transaction.on_commit(lambda: notifications.notify_safeguarding_leads(comment=comment))
     return comment
 
 

@@ -177,6 +177,7 @@ class CommentsMixin:
             request,
             "Thank you. Your comment has been received and is awaiting moderation; "
             "it will appear here once a moderator has approved it.",
+            extra_tags="signposting",
         )
         response = HttpResponseRedirect(f"{target.get_absolute_url()}#comment-{comment.pk}")
         own = [*pending_ids(request), comment.pk][-20:]

@@ -76,6 +76,15 @@ def test_a_reader_corrects_a_comment_with_the_keyboard_and_it_awaits_moderation(
     expect(page.get_by_role("status")).to_contain_text(
         "Thank you. Your comment has been received and is awaiting moderation"
     )
+    # Every reader, whatever they wrote, is told what happens next and where help is.
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("A person reads every comment before it appears")
+    expect(status).to_contain_text("call 999")
+    expect(status).to_contain_text("0800 1111")
+    expect(status.get_by_role("link", name="childline.org.uk")).to_have_attribute(
+        "href", "https://www.childline.org.uk/"
+    )
+    expect(status).to_contain_text("0808 800 5000")
     expect(page.get_by_role("alert")).to_have_count(0)
     comment = page.get_by_role("article", name=f"Comment by {name}")
     expect(comment).to_contain_text("Your comment is awaiting moderation. Only you can see it.")

@@ -3,11 +3,15 @@ details that identify someone) is never published without a person reading
 it, and never deleted with the spam (issue 10's first rules)."""
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core import mail
 from django.core.management import call_command
 
 from comments import services
 from comments.models import Comment
-from tests.factories import make_comment, submit_comment
+from tests.conftest import BrowserClient
+from tests.factories import comment_data, make_comment, make_staff, submit_comment
 from tests.helpers import change_form_data, visible_text
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +123,79 @@ def test_a_broken_rules_file_still_saves_the_comment_held_unscreened(page, setti
 
     assert comment.status == Comment.Status.HELD
     assert comment.concern_list == ["unscreened"]
+
+
+# The safeguarding lead -----------------------------------------------------------
+
+
+@pytest.fixture
+def lead(db):
+    return make_staff("sol", group="Safeguarding lead", email="lead@example.org")
+
+
+def test_the_safeguarding_lead_group_may_moderate_comments_and_nothing_else():
+    group = Group.objects.get(name="Safeguarding lead")
+
+    codenames = set(group.permissions.values_list("codename", flat=True))
+
+    assert codenames == {"view_comment", "change_comment", "can_moderate", "view_commenthistory"}
+
+
+def test_create_staff_account_makes_a_safeguarding_lead(capsys):
+    call_command("create_staff_account", "safeguarding-lead", "sol", "sol@example.org")
+
+    user = get_user_model().objects.get(username="sol")
+    assert user.is_staff
+    assert list(user.groups.values_list("name", flat=True)) == ["Safeguarding lead"]
+    assert "One-time password" in capsys.readouterr().out
+
+
+def test_the_lead_is_emailed_at_once_without_the_words_or_the_writer(
+    page, lead, moderator, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://niromp.example"
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = submit_comment(
+            page, "Sam Writer", DISCLOSURE, author_email="sam.writer@example.org"
+        )
+
+    to_lead = [m for m in mail.outbox if m.to == ["lead@example.org"]]
+    assert len(to_lead) == 1
+    message = to_lead[0]
+    assert "Possible disclosure of harm" in message.subject + message.body
+    assert f"https://niromp.example/admin/comments/comment/{comment.pk}/change/" in message.body
+    for secret in ("stepdad", "hits me", "Sam", "sam.writer@example.org", "Writer"):
+        assert secret not in message.subject
+        assert secret not in message.body
+
+
+def test_the_lead_hears_nothing_of_an_ordinary_comment(
+    page, lead, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_comment(page, "Pat", "Thank you for the briefing.")
+
+    assert [m for m in mail.outbox if "lead@example.org" in m.to] == []
+
+
+def test_the_lead_is_told_once_even_when_the_text_is_edited_again(
+    page, lead, moderator, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = submit_comment(page, "Sam", DISCLOSURE)
+        services.edit_text(comment=comment, moderator=moderator, body=f"{DISCLOSURE} again")
+
+    assert len([m for m in mail.outbox if "lead@example.org" in m.to]) == 1
+
+
+def test_every_reader_is_told_what_happens_next_and_where_to_get_help(page):
+    reader = BrowserClient()
+    reader.post(page.get_absolute_url(), comment_data(body="Thank you for the briefing."))
+
+    text = visible_text(reader.get(page.get_absolute_url()))
+
+    assert "A person reads every comment before it appears" in text
+    assert "call 999" in text
+    assert "Childline for free, any time, on 0800 1111" in text
+    assert "NSPCC helpline on 0808 800 5000" in text
+    assert "awaiting moderation" in text

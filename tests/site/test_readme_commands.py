@@ -617,6 +617,9 @@ README_COMMANDS: dict[str, Check] = {
     "manage.py create_staff_account moderator|editor NAME EMAIL": staff_account(
         "moderator", "Moderators"
     ),
+    "manage.py create_staff_account safeguarding-lead NAME EMAIL": staff_account(
+        "safeguarding-lead", "Safeguarding lead"
+    ),
     "manage.py axes_reset_username NAME": unlocks_a_locked_out_account,
     # Deploying (the export line's `...` placeholders: see PLACEHOLDERS)
     "export DJANGO_SECRET_KEY=... DJANGO_ALLOWED_HOSTS=niromp.org SITE_URL=https://niromp.org "

@@ -4,7 +4,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-ROLES = {"moderator": "Moderators", "editor": "Editors"}
+ROLES = {
+    "moderator": "Moderators",
+    "editor": "Editors",
+    "safeguarding-lead": "Safeguarding lead",
+}
 
 
 class Command(BaseCommand):
@@ -16,7 +20,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("role", choices=sorted(ROLES))
         parser.add_argument("username")
-        parser.add_argument("email", help="Moderators are e-mailed about held comments here.")
+        parser.add_argument(
+            "email",
+            help="Moderators are e-mailed about held comments here; safeguarding leads "
+            "about flagged ones.",
+        )
 
     def handle(self, *args, role, username, email, **options):
         User = get_user_model()
