@@ -21,13 +21,7 @@ SAFEGUARDING_GROUP = "Safeguarding lead"
 def notify_moderators(*, comment) -> bool:
     """E-mail the Moderators group about a held comment, unless they have
     been told already. Returns whether an e-mail went out."""
-    recipients = list(
-        get_user_model()
-        .objects.filter(groups__name=MODERATORS_GROUP, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
+    recipients = _group_addresses(MODERATORS_GROUP)
     if not recipients:
         logger.warning("Comment %s is held, but no moderator has an e-mail address.", comment.pk)
         return False
@@ -68,13 +62,7 @@ def notify_safeguarding_leads(*, comment) -> bool:
     """E-mail the Safeguarding lead group, once, that the screen flagged a
     comment: the kind of concern and a link to it in the admin, but never the
     comment's words or who wrote it (e-mail is no place for a disclosure)."""
-    recipients = list(
-        get_user_model()
-        .objects.filter(groups__name=SAFEGUARDING_GROUP, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
+    recipients = _group_addresses(SAFEGUARDING_GROUP)
     if not recipients or not comment.is_flagged:
         if comment.is_flagged:
             logger.warning(
@@ -102,4 +90,31 @@ def notify_safeguarding_leads(*, comment) -> bool:
         Comment.objects.filter(pk=comment.pk).update(lead_notified_at=None)
         logger.exception("Could not e-mail the safeguarding leads about comment %s", comment.pk)
         return False
+    return True
+
+
+def _group_addresses(group: str) -> list[str]:
+    return list(
+        get_user_model()
+        .objects.filter(groups__name=group, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def send_queue_alert(*, group: str, subject: str, lines: list[str], query: str) -> bool:
+    """A reminder to a group that comments have waited too long: counts, ages
+    and a link to the queue; no comment's words or writer."""
+    recipients = _group_addresses(group)
+    if not recipients:
+        logger.warning("Nobody in %s has an e-mail address for: %s", group, subject)
+        return False
+    link = link_base_url() + reverse("admin:comments_comment_changelist") + query
+    send_mail(
+        subject=subject,
+        message="\n".join([*lines, "", f"The queue: {link}"]) + "\n",
+        from_email=None,
+        recipient_list=recipients,
+    )
     return True

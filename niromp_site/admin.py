@@ -75,12 +75,3 @@ class NirompAdminSite(admin.AdminSite):
         if not model_admin.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         return shortcut(request, content_type_id, object_id)
-
-    def index(self, request, extra_context=None):
-        """The admin's front page tells moderators how many comments wait for them."""
-        from comments.models import Comment
-
-        extra_context = extra_context or {}
-        if request.user.has_perm("comments.can_moderate"):
-            extra_context["held_comment_count"] = Comment.objects.in_moderation().count()
-        return super().index(request, extra_context)

@@ -339,6 +339,9 @@ COMMENTS_PERSONAL_DATA_RETENTION_DAYS = env.integer(
 # The rules that screen comments for a possible disclosure of harm or identifying
 # details (comments/screening.py); empty: comments/screening_rules.toml.
 SCREENING_RULES_FILE = env.text("SCREENING_RULES_FILE")
+# moderation_report e-mails moderators when a held comment has waited this
+# long, and the safeguarding leads when a flagged one has waited a day.
+MODERATION_ALERT_HOURS = env.integer("MODERATION_ALERT_HOURS", 48, minimum=1)
 # How many proxies in front of the site append to X-Forwarded-For; 0 trusts
 # only REMOTE_ADDR, so a reader cannot choose their own IP address.
 TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0, maximum=10)

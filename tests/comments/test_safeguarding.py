@@ -2,11 +2,14 @@
 details that identify someone) is never published without a person reading
 it, and never deleted with the spam (issue 10's first rules)."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from comments import services
 from comments.models import Comment
@@ -199,3 +202,63 @@ def test_every_reader_is_told_what_happens_next_and_where_to_get_help(page):
     assert "Childline for free, any time, on 0800 1111" in text
     assert "NSPCC helpline on 0808 800 5000" in text
     assert "awaiting moderation" in text
+
+
+# Queue health --------------------------------------------------------------------
+
+
+def backdate(comment, hours):
+    Comment.objects.filter(pk=comment.pk).update(
+        submitted_at=timezone.now() - timedelta(hours=hours)
+    )
+
+
+def test_moderation_report_emails_moderators_when_a_comment_waits_too_long(
+    page, moderator, lead, capsys
+):
+    backdate(submit_comment(page, "Pat", "A thoughtful comment."), hours=49)
+
+    call_command("moderation_report")
+
+    out = capsys.readouterr().out
+    assert "1 comment(s) held, the oldest for 2" in out
+    assert "Moderators e-mailed." in out
+    (message,) = mail.outbox
+    assert message.to == [moderator.email]
+    assert "more than 48 hours" in message.subject
+    assert "A thoughtful comment." not in message.body
+
+
+def test_moderation_report_is_quiet_while_the_queue_is_fresh(page, moderator, lead, capsys):
+    backdate(submit_comment(page, "Pat", "A thoughtful comment."), hours=47)
+    backdate(submit_comment(page, "Sam", DISCLOSURE), hours=23)
+
+    call_command("moderation_report")
+
+    assert mail.outbox == []
+
+
+def test_moderation_report_emails_the_lead_about_a_flagged_comment_after_a_day(
+    page, moderator, lead, settings, capsys
+):
+    settings.MODERATION_ALERT_HOURS = 72
+    backdate(submit_comment(page, "Sam", DISCLOSURE), hours=25)
+
+    call_command("moderation_report")
+
+    (message,) = mail.outbox
+    assert message.to == ["lead@example.org"]
+    assert "flagged comments have waited more than a day" in message.subject
+    assert "stepdad" not in message.body
+    assert "Safeguarding leads e-mailed." in capsys.readouterr().out
+
+
+def test_the_admin_front_page_says_how_long_the_oldest_has_waited(page, mod_client):
+    backdate(submit_comment(page, "Pat", "A thoughtful comment."), hours=50)
+    submit_comment(page, "Sam", DISCLOSURE)
+
+    text = visible_text(mod_client.get("/admin/"))
+
+    assert "2 comments awaiting moderation" in text
+    assert "The oldest has waited 2 days" in text
+    assert "1 flagged by the safeguarding screen" in text

@@ -604,6 +604,7 @@ README_COMMANDS: dict[str, Check] = {
     # Comments: the cron lines, personal data, the worker
     ".venv/bin/python manage.py recheck_comments": succeeds(prints=("Checked",)),
     ".venv/bin/python manage.py purge_comments": succeeds(prints=("Deleted",)),
+    ".venv/bin/python manage.py moderation_report": succeeds(prints=("comment(s) held",)),
     ".venv/bin/python manage.py commenter_data person@example.org --export": exports_their_comments,
     ".venv/bin/python manage.py commenter_data person@example.org --erase": erases_their_comments,
     ".venv/bin/pip install -e '.[worker]'": succeeds(then=worker_installed),
