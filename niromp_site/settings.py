@@ -211,7 +211,9 @@ STORAGES = {
 # (whitenoise sends Access-Control-Allow-Origin: * by default).
 WHITENOISE_ALLOW_ALL_ORIGINS = False
 
-FIXTURE_DIRS = [SHIPPED_DIR / "fixtures"]
+# Installed, the fixtures sit in niromp_site/fixtures, where Django looks in
+# every app already (listing that folder again is refused).
+FIXTURE_DIRS = [] if INSTALLED else [SHIPPED_DIR / "fixtures"]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
