@@ -1,4 +1,5 @@
-"""E-mail to moderators about held comments: at most one per comment."""
+"""E-mail about comments: moderators about held ones and safeguarding leads
+about flagged ones (at most one each per comment), and queue reminders."""
 
 import logging
 
@@ -21,74 +22,72 @@ SAFEGUARDING_GROUP = "Safeguarding lead"
 def notify_moderators(*, comment) -> bool:
     """E-mail the Moderators group about a held comment, unless they have
     been told already. Returns whether an e-mail went out."""
-    recipients = _group_addresses(MODERATORS_GROUP)
-    if not recipients:
-        logger.warning("Comment %s is held, but no moderator has an e-mail address.", comment.pk)
-        return False
-    # Claim the notification first, so two checks of one comment send one e-mail.
-    claimed = Comment.objects.filter(pk=comment.pk, notified_at__isnull=True).update(
-        notified_at=timezone.now()
-    )
-    if not claimed:
-        return False
     base = link_base_url()
-    context = {
-        "comment": comment,
-        "target": comment.target,
-        "page_url": base + comment.target.get_absolute_url(),
-        "admin_url": base + reverse("admin:comments_comment_change", args=[comment.pk]),
-        # Quoted line by line, so nothing the reader wrote can pass for the site's own lines.
-        "quoted_body": "\n".join(f"> {line}" for line in comment.body.splitlines()),
-    }
-    # One line whatever the title holds: a line break in a subject is refused
-    # by the mailer (it could add headers), and the notice would never go.
-    subject = " ".join(f"Comment awaiting moderation on “{comment.target}”".split())
-    try:
-        send_mail(
-            subject=subject,
-            message=render_to_string("comments/email/moderators.txt", context),
-            from_email=None,
-            recipient_list=recipients,
-        )
-    except Exception:
-        # Let a later recheck try again rather than lose the notice.
-        Comment.objects.filter(pk=comment.pk).update(notified_at=None)
-        logger.exception("Could not e-mail moderators about comment %s", comment.pk)
-        return False
-    return True
+    return _send_once(
+        comment,
+        stamp="notified_at",
+        group=MODERATORS_GROUP,
+        # One line whatever the title holds: a line break in a subject is refused
+        # by the mailer (it could add headers), and the notice would never go.
+        subject=" ".join(f"Comment awaiting moderation on “{comment.target}”".split()),
+        template="comments/email/moderators.txt",
+        context={
+            "comment": comment,
+            "target": comment.target,
+            "page_url": base + comment.target.get_absolute_url(),
+            "admin_url": base + reverse("admin:comments_comment_change", args=[comment.pk]),
+            # Quoted line by line, so nothing the reader wrote can pass for the site's own.
+            "quoted_body": "\n".join(f"> {line}" for line in comment.body.splitlines()),
+        },
+    )
 
 
 def notify_safeguarding_leads(*, comment) -> bool:
     """E-mail the Safeguarding lead group, once, that the screen flagged a
     comment: the kind of concern and a link to it in the admin, but never the
     comment's words or who wrote it (e-mail is no place for a disclosure)."""
-    recipients = _group_addresses(SAFEGUARDING_GROUP)
-    if not recipients or not comment.is_flagged:
-        if comment.is_flagged:
-            logger.warning(
-                "Comment %s is flagged, but no safeguarding lead has an e-mail address.", comment.pk
-            )
+    if not comment.is_flagged:
         return False
-    claimed = Comment.objects.filter(pk=comment.pk, lead_notified_at__isnull=True).update(
-        lead_notified_at=timezone.now()
+    concerns = [Comment.Concern(c).label for c in comment.concern_list]
+    return _send_once(
+        comment,
+        stamp="lead_notified_at",
+        group=SAFEGUARDING_GROUP,
+        subject=f"Safeguarding: a comment needs reading ({'; '.join(concerns)})",
+        template="comments/email/safeguarding_lead.txt",
+        context={
+            "concerns": concerns,
+            "admin_url": link_base_url()
+            + reverse("admin:comments_comment_change", args=[comment.pk]),
+        },
+    )
+
+
+def _send_once(comment, *, stamp: str, group: str, subject: str, template: str, context) -> bool:
+    """Send one e-mail about `comment` to `group`, unless its `stamp` field
+    says it went already; a failure clears the stamp so a recheck tries again."""
+    recipients = _group_addresses(group)
+    if not recipients:
+        logger.warning(
+            "Nobody in %s has an e-mail address to hear of comment %s.", group, comment.pk
+        )
+        return False
+    # Claim the notice first, so two checks of one comment send one e-mail.
+    claimed = Comment.objects.filter(pk=comment.pk, **{f"{stamp}__isnull": True}).update(
+        **{stamp: timezone.now()}
     )
     if not claimed:
         return False
-    concerns = [Comment.Concern(c).label for c in comment.concern_list]
-    context = {
-        "concerns": concerns,
-        "admin_url": link_base_url() + reverse("admin:comments_comment_change", args=[comment.pk]),
-    }
     try:
         send_mail(
-            subject=f"Safeguarding: a comment needs reading ({'; '.join(concerns)})",
-            message=render_to_string("comments/email/safeguarding_lead.txt", context),
+            subject=subject,
+            message=render_to_string(template, context),
             from_email=None,
             recipient_list=recipients,
         )
     except Exception:
-        Comment.objects.filter(pk=comment.pk).update(lead_notified_at=None)
-        logger.exception("Could not e-mail the safeguarding leads about comment %s", comment.pk)
+        Comment.objects.filter(pk=comment.pk).update(**{stamp: None})
+        logger.exception("Could not e-mail %s about comment %s", group, comment.pk)
         return False
     return True
 
