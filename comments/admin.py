@@ -12,7 +12,7 @@ from django.utils.text import Truncator
 from niromp_site.content import CONTENT_FIELDS, CONTENT_KINDS, with_targets
 
 from . import services
-from .models import Comment, CommentHistory
+from .models import Comment, CommentHistory, CommentReport
 
 
 class CommentHistoryInline(admin.TabularInline):
@@ -28,6 +28,42 @@ class CommentHistoryInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class CommentReportInline(admin.TabularInline):
+    """Readers' reports (never who sent them)."""
+
+    model = CommentReport
+    fields = ["created_at", "reason", "details", "resolved_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "Reports from readers"
+
+    def has_view_permission(self, request, obj=None):
+        # Part of the comment: whoever may see the comment sees its reports.
+        return request.user.has_perm("comments.view_comment")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReportedFilter(admin.SimpleListFilter):
+    title = "reports"
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Reported, not yet decided")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(
+                reports__resolved_at__isnull=True, reports__isnull=False
+            ).distinct()
+        return queryset
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -98,7 +134,14 @@ class CommentAdmin(admin.ModelAdmin):
         "submitted_at",
     ]
     list_display_links = ["excerpt"]
-    list_filter = [StatusFilter, "verdict", TargetTypeFilter, ConcernFilter, "submitted_at"]
+    list_filter = [
+        StatusFilter,
+        "verdict",
+        TargetTypeFilter,
+        ConcernFilter,
+        ReportedFilter,
+        "submitted_at",
+    ]
     search_fields = ["author_name", "author_email", "body"]
     list_per_page = 100
     # What the safeguarding screen flagged first, then oldest first.
@@ -117,7 +160,7 @@ class CommentAdmin(admin.ModelAdmin):
         "mark_not_spam",
         "recheck",
     ]
-    inlines = [CommentHistoryInline]
+    inlines = [CommentReportInline, CommentHistoryInline]
     fieldsets = [
         (None, {"fields": ["thread", "screening", "body"]}),
         (

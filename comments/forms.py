@@ -2,7 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 
-from .models import Comment
+from .models import Comment, CommentReport
 
 BODY_MAX_LENGTH = 5000
 PARENT_NOT_FOUND = (
@@ -114,3 +114,28 @@ class CommentForm(forms.ModelForm):
     @property
     def honeypot_filled(self) -> bool:
         return bool(self.cleaned_data.get("homepage"))
+
+
+class ReportForm(forms.Form):
+    """A reader's report of a published comment."""
+
+    reason = forms.ChoiceField(
+        label="Why should a moderator look at this comment?",
+        choices=CommentReport.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why you are reporting this comment"},
+    )
+    details = forms.CharField(
+        label="Anything else a moderator should know (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": "Shorten this to 1,000 characters or fewer"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_id = "report-form"
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout("reason", "details", Submit("submit", "Send report"))

@@ -171,3 +171,32 @@ class CommentHistory(models.Model):
 
     def __str__(self):
         return f"{self.from_status or '—'} → {self.to_status} by {self.get_actor_display()}"
+
+
+class CommentReport(models.Model):
+    """A reader's report that a published comment should not be there."""
+
+    class Reason(models.TextChoices):
+        PERSONAL_DETAILS = "personal", "It shares someone's personal details"
+        AT_RISK = "at-risk", "It suggests a child or young person may be at risk"
+        ABUSIVE = "abusive", "It is abusive, hateful or offensive"
+        SPAM = "spam", "It is spam or advertising"
+        OTHER = "other", "Something else"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    details = models.TextField(blank=True)
+    # For the rate limit and the three-reader rule only; removed with the
+    # comments' own after the retention period.
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a moderator decided about the comment."
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["ip_address", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} (comment {self.comment_id})"

@@ -16,6 +16,7 @@ class QueueHealth:
     oldest: datetime | None
     flagged: int
     oldest_flagged: datetime | None
+    reported: int = 0
 
     def waiting(self, since: datetime | None) -> timedelta | None:
         return timezone.now() - since if since else None
@@ -34,4 +35,7 @@ def queue_health() -> QueueHealth:
         oldest=held["oldest"],
         flagged=flagged["count"],
         oldest_flagged=flagged["oldest"],
+        reported=Comment.objects.filter(reports__isnull=False, reports__resolved_at__isnull=True)
+        .distinct()
+        .count(),
     )

@@ -18,7 +18,7 @@ from niromp_site.content import with_targets
 from niromp_site.env import parse_rate
 
 from . import notifications, screening, spam
-from .models import Comment, CommentHistory
+from .models import Comment, CommentHistory, CommentReport
 
 logger = logging.getLogger(__name__)
 
@@ -356,6 +356,7 @@ def _moderate(comment: Comment, *, to_status, moderator, reason: str, check=None
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if check is not None:
         check(comment)
+    _resolve_reports(comment, moderator)
     if comment.status == to_status:
         return comment
     return _change(
@@ -514,6 +515,77 @@ def _report(comment: Comment, send, name: str) -> None:
     )
 
 
+# Readers' reports ---------------------------------------------------------
+
+# Reports from this many different addresses hide a comment until a moderator decides.
+REPORTS_TO_HIDE = 3
+
+
+class ReportRefused(Exception):
+    """A report that cannot be taken; the view says why."""
+
+
+class NotReportable(ReportRefused):
+    """Only a published comment can be reported."""
+
+
+class TooManyReports(ReportRefused):
+    """This address has sent as many reports as REPORT_RATE_LIMIT allows."""
+
+
+@transaction.atomic
+def report_comment(
+    *, comment: Comment, reason: str, details: str = "", ip_address: str | None = None
+) -> CommentReport:
+    """A reader reports a published comment. It is put before a moderator
+    with the report; when readers at REPORTS_TO_HIDE different addresses have
+    reported it, it is hidden (held) until a moderator decides."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.status != Status.PUBLISHED:
+        raise NotReportable
+    limit = parse_rate(settings.REPORT_RATE_LIMIT)
+    if limit is not None and ip_address:
+        count, window = limit
+        recent = CommentReport.objects.filter(
+            ip_address=ip_address, created_at__gte=timezone.now() - window
+        )
+        if recent.count() >= count:
+            raise TooManyReports
+    report = CommentReport.objects.create(
+        comment=comment, reason=reason, details=details[:1000], ip_address=ip_address
+    )
+    label = CommentReport.Reason(reason).label
+    reporters = (
+        comment.reports.filter(resolved_at__isnull=True, ip_address__isnull=False)
+        .values("ip_address")
+        .distinct()
+        .count()
+    )
+    if reporters >= REPORTS_TO_HIDE:
+        _change(
+            comment,
+            to_status=Status.HELD,
+            actor=Actor.READER,
+            reason=f"Reported ({label}); hidden after {reporters} readers reported it.",
+            notified_at=None,
+        )
+        transaction.on_commit(lambda: notifications.notify_moderators(comment=comment))
+    else:
+        CommentHistory.objects.create(
+            comment=comment,
+            from_status=comment.status,
+            to_status=comment.status,
+            actor=Actor.READER,
+            reason=f"Reported by a reader: {label}.",
+        )
+    return report
+
+
+def _resolve_reports(comment: Comment, moderator) -> None:
+    """A moderator's decision answers the comment's open reports."""
+    comment.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+
+
 def purge(*, dry_run: bool = False, now=None) -> dict[str, int]:
     """Delete old spam (blatant spam sooner) and strip IP address, browser and
     referrer from comments past the retention period."""
@@ -538,4 +610,7 @@ def purge(*, dry_run: bool = False, now=None) -> dict[str, int]:
             personal.update(
                 ip_address=None, user_agent="", referrer="", personal_data_removed_at=now
             )
+            CommentReport.objects.filter(
+                created_at__lt=personal_before, ip_address__isnull=False
+            ).update(ip_address=None)
     return counts

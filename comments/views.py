@@ -9,13 +9,16 @@ from collections import defaultdict
 from django.contrib import messages
 from django.core import signing
 from django.db.models import Q
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.views.generic import FormView
 
 from niromp_site.addresses import link_base_url
 from niromp_site.client_ip import client_ip
+from niromp_site.content import CONTENT_FIELDS
 
 from . import services
-from .forms import PARENT_NOT_FOUND, REPLY_TOO_DEEP, CommentForm
+from .forms import PARENT_NOT_FOUND, REPLY_TOO_DEEP, CommentForm, ReportForm
 from .models import Comment
 
 # What the reader is told when the rules refuse their comment: (field or None
@@ -196,3 +199,46 @@ class CommentsMixin:
     def render_form(self, form, *, status):
         context = self.get_context_data(object=self.object, comment_form=form)
         return self.render_to_response(context, status=status)
+
+
+class ReportView(FormView):
+    """Report a published comment: a page of its own, so it works without
+    JavaScript; the report goes before a moderator."""
+
+    form_class = ReportForm
+    template_name = "comments/report.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.comment = get_object_or_404(
+            Comment.objects.published().select_related(*CONTENT_FIELDS), pk=kwargs["pk"]
+        )
+        if not self.comment.target.is_public:
+            raise Http404("No comment here.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(comment=self.comment, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.report_comment(
+                comment=self.comment,
+                reason=form.cleaned_data["reason"],
+                details=form.cleaned_data["details"],
+                ip_address=client_ip(self.request),
+            )
+        except services.TooManyReports:
+            form.add_error(
+                None,
+                "You have sent several reports in a short time. Please wait an hour, "
+                "then send it again.",
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        except services.NotReportable:
+            raise Http404("No comment here.") from None
+        messages.success(
+            self.request,
+            "Thank you. A moderator will look at this comment. If you think someone is "
+            "in danger now, call 999.",
+        )
+        return HttpResponseRedirect(self.comment.target.get_absolute_url() + "#comments")

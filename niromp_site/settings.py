@@ -330,6 +330,8 @@ AKISMET_API_URL = env.url(
 AKISMET_TIMEOUT = env.number("AKISMET_TIMEOUT", 3, minimum=0.1)
 # "N/period" per client IP, the period in s, m, h or d ("5/10m"); "0" turns it off.
 COMMENT_RATE_LIMIT = env.rate("COMMENT_RATE_LIMIT", "5/10m")
+# Reports of comments per client IP per period, like COMMENT_RATE_LIMIT.
+REPORT_RATE_LIMIT = env.rate("REPORT_RATE_LIMIT", "5/1h")
 COMMENTS_MAX_DEPTH = env.integer("COMMENTS_MAX_DEPTH", 3, minimum=1, maximum=10)
 # Close comments on content older than this many days; 0 never closes them.
 COMMENTS_CLOSE_AFTER_DAYS = env.integer("COMMENTS_CLOSE_AFTER_DAYS", 0)

@@ -19,5 +19,6 @@ urlpatterns = [
     path("robots.txt", RobotsView.as_view(), name="robots"),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", lambda request: redirect(static("img/favicon.svg"), permanent=True)),
+    path("comments/", include("comments.urls")),
     path("", include("pages.urls")),
 ]

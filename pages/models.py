@@ -9,7 +9,18 @@ from .sanitise import SanitisedHTMLField, SingleLineCharField
 
 # Top-level page slugs that would shadow the site's own addresses.
 RESERVED_SLUGS = frozenset(
-    {"admin", "news", "documents", "static", "media", "sitemap.xml", "robots.txt", "home"}
+    {
+        "admin",
+        "news",
+        "documents",
+        "comments",
+        "static",
+        "media",
+        "sitemap.xml",
+        "robots.txt",
+        "home",
+        "healthz",
+    }
 )
 
 
