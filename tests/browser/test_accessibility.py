@@ -20,7 +20,10 @@ NOT_FOUND = "/no-such-page/"
 FORM_ERRORS = "comment form with errors"
 REPLY = "replying to a comment"
 HELD = "own comment awaiting moderation"
-CASES = [*PAGES, NOT_FOUND, FORM_ERRORS, REPLY, HELD]
+REPORT = "reporting a comment"
+REPORT_ERRORS = "report form with errors"
+REPORTED = "after reporting a comment"
+CASES = [*PAGES, NOT_FOUND, FORM_ERRORS, REPLY, HELD, REPORT, REPORT_ERRORS, REPORTED]
 
 AXE_OPTIONS = {
     "runOnly": {
@@ -69,6 +72,22 @@ def open_case(page, site, case):
         comment = page.locator("#" + page.url.rsplit("#", 1)[-1])
         comment.get_by_text("awaiting moderation. Only you can see it").wait_for()
         page.get_by_text("Your comment has been received").wait_for()
+        return navigation.value
+    if case in (REPORT, REPORT_ERRORS, REPORTED):
+        page.goto(site.url + "/strategic-priorities/")
+        with page.expect_navigation() as navigation:
+            page.get_by_role("link", name=re.compile(r"^Report the comment by ")).first.click()
+        page.get_by_role("heading", name="Report a comment").wait_for()
+        if case == REPORT:
+            return navigation.value
+        form = page.locator("#report-form")
+        if case == REPORTED:
+            form.get_by_role("radio", name=re.compile("abusive")).check()
+        with page.expect_navigation() as navigation:
+            form.get_by_role("button", name="Send report").click()
+        page.get_by_text(
+            "Choose why you are reporting" if case == REPORT_ERRORS else "A moderator will look"
+        ).first.wait_for()
         return navigation.value
     response = page.goto(site.url + case)
     assert response.status == (404 if case == NOT_FOUND else 200), case
