@@ -160,7 +160,7 @@ class CommentAdmin(admin.ModelAdmin):
         "mark_not_spam",
         "recheck",
     ]
-    inlines = [CommentReportInline, CommentHistoryInline]
+    inlines = [CommentHistoryInline]
     fieldsets = [
         (None, {"fields": ["thread", "screening", "body"]}),
         (
@@ -298,6 +298,12 @@ class CommentAdmin(admin.ModelAdmin):
         # The text is the only editable field; the edit goes into the history.
         if "body" in form.changed_data:
             services.edit_text(comment=obj, moderator=request.user, body=obj.body)
+
+    def get_inlines(self, request, obj):
+        # Readers' reports, above the history, only when there are any.
+        if obj is not None and obj.reports.exists():
+            return [CommentReportInline, *self.inlines]
+        return self.inlines
 
     def render_change_form(self, request, context, add=False, change=False, **kwargs):
         obj = context.get("original")
