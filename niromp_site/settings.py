@@ -7,6 +7,7 @@ DJANGO_ALLOWED_HOSTS and DJANGO_HTTPS at least. Nothing secret lives here.
 
 import os
 import re
+import secrets
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -32,14 +33,18 @@ DEBUG = env.boolean("DJANGO_DEBUG")
 
 
 def read_secret_key() -> str:
-    """DJANGO_SECRET_KEY, else the file DJANGO_SECRET_KEY_FILE names (by default
-    var/secret_key, which `make run` writes), so every management command works
-    in a `make run` checkout without exporting anything."""
+    """DJANGO_SECRET_KEY, else the file DJANGO_SECRET_KEY_FILE names, else
+    var/secret_key in the checkout, made on first use (owner-only, never in
+    git), so every manage.py command works in a checkout as the README shows
+    it, with nothing exported. A named file that is missing, or a checkout
+    that cannot be written to, still stops the site."""
     key = os.environ.get("DJANGO_SECRET_KEY", "").strip()
     if key:
         return key
     named = os.environ.get("DJANGO_SECRET_KEY_FILE", "").strip()
     path = Path(named) if named else BASE_DIR / "var" / "secret_key"
+    if not named and not INSTALLED and not path.exists():
+        _make_key_file(path)
     if path.is_file():
         key = path.read_text().strip()
         if not key:
@@ -51,6 +56,25 @@ def read_secret_key() -> str:
             "(e.g. DJANGO_SECRET_KEY_FILE=/etc/niromp/secret_key)."
         )
     return ""
+
+
+def _make_key_file(path: Path) -> None:
+    """Write a new random key, whole, unless another process (a second
+    gunicorn worker, a cron job) got there first; then theirs is read."""
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as key_file:
+            key_file.write(secrets.token_urlsafe(50) + "\n")
+        try:
+            os.link(draft, path)  # atomic, and refuses to replace an existing key
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    except OSError:
+        return  # a read-only checkout: fail closed below
 
 
 def dotted_path(name: str, default: str) -> str:

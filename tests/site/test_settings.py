@@ -1,10 +1,17 @@
 """The settings fail closed and pass Django's deployment checks in production."""
 
+import os
 import secrets
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from tests.helpers import run_manage
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_site_refuses_to_start_without_a_secret_key(tmp_path):
@@ -116,3 +123,32 @@ def test_the_documented_example_values_are_all_accepted(tmp_path):
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_checkout_makes_its_own_key_file_once_for_every_command(tmp_path):
+    """A checkout where `make run` has not run yet: the first manage.py
+    command writes var/secret_key (owner-only) and every later one reads it."""
+    checkout = tmp_path / "checkout"
+    for name in ("niromp_site", "pages", "comments", "templates", "static", "fixtures"):
+        shutil.copytree(ROOT / name, checkout / name)
+    shutil.copy(ROOT / "manage.py", checkout)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    show_key = ["shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)"]
+
+    keys = []
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "manage.py", *show_key],
+            cwd=checkout,
+            env={**clean, "DJANGO_SETTINGS_MODULE": "niromp_site.settings"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        keys.append(done.stdout.strip().splitlines()[-1])
+
+    key_file = checkout / "var" / "secret_key"
+    assert keys[0] == keys[1] == key_file.read_text().strip()
+    assert len(keys[0]) > 40
+    assert oct(key_file.stat().st_mode)[-3:] == "600"
