@@ -199,7 +199,7 @@ class CommentAdmin(admin.ModelAdmin):
     def concerns_label(self, obj):
         if not obj.is_flagged:
             return ""
-        labels = [Comment.Concern(c).label for c in obj.concern_list]
+        labels = obj.concern_labels
         return format_html('<strong class="concern">Read first: {}</strong>', "; ".join(labels))
 
     @admin.display(description="status", ordering="status")
@@ -233,7 +233,7 @@ class CommentAdmin(admin.ModelAdmin):
         """What the screen found, marked in the text, so the moderator sees why."""
         if not obj.is_flagged:
             return "Nothing found."
-        labels = "; ".join(Comment.Concern(c).label for c in obj.concern_list)
+        labels = "; ".join(obj.concern_labels)
         pieces, at = [], 0
         for start, end, concern in sorted(obj.concern_spans):
             if start < at:

@@ -127,6 +127,11 @@ class Comment(points_at_content(on_delete=models.PROTECT, related_name="comments
         return [c for c in self.concerns.split(",") if c]
 
     @property
+    def concern_labels(self) -> list[str]:
+        """What the screen found, as moderators read it."""
+        return [self.Concern(c).label for c in self.concern_list]
+
+    @property
     def is_flagged(self) -> bool:
         """The screen found something: a person must read it before it is published."""
         return bool(self.concerns)

@@ -48,7 +48,7 @@ def notify_safeguarding_leads(*, comment) -> bool:
     comment's words or who wrote it (e-mail is no place for a disclosure)."""
     if not comment.is_flagged:
         return False
-    concerns = [Comment.Concern(c).label for c in comment.concern_list]
+    concerns = comment.concern_labels
     return _send_once(
         comment,
         stamp="lead_notified_at",

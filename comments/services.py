@@ -99,22 +99,32 @@ def reply_parent(*, target, parent_id: int | None) -> Comment | None:
     return parent
 
 
+def _at_rate_limit(rate: str, recent) -> bool:
+    """Whether `recent(since)`, a count of what one address sent since then,
+    has reached `rate` ("5/10m"; "0" is no limit). Counted from the database
+    itself, so it holds across every worker process and server."""
+    limit = parse_rate(rate)
+    if limit is None:
+        return False
+    count, window = limit
+    return recent(timezone.now() - window) >= count
+
+
 def _ensure_under_rate_limit(ip_address: str | None) -> None:
-    """Counted from the comments themselves, so it holds across every worker
-    process and server without a shared cache. Called inside the transaction
-    that inserts the comment, holding a lock for the address, so readers
-    posting at the same moment cannot all slip under the limit."""
-    limit = parse_rate(settings.COMMENT_RATE_LIMIT)
-    if limit is None or not ip_address:
+    """Called inside the transaction that inserts the comment, holding a lock
+    for the address, so readers posting at the same moment cannot all slip
+    under the limit."""
+    if not ip_address or parse_rate(settings.COMMENT_RATE_LIMIT) is None:
         return
     if connection.vendor == "postgresql":
         # SQLite's IMMEDIATE transactions already hold the database's write lock.
         key = zlib.crc32(ip_address.encode()) - 2**31
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
-    count, window = limit
-    since = timezone.now() - window
-    if Comment.objects.filter(ip_address=ip_address, submitted_at__gte=since).count() >= count:
+    sent = Comment.objects.filter(ip_address=ip_address)
+    if _at_rate_limit(
+        settings.COMMENT_RATE_LIMIT, lambda since: sent.filter(submitted_at__gte=since).count()
+    ):
         raise RateLimited
 
 
@@ -154,7 +164,7 @@ def _screened(body: str) -> dict:
 def _concerns_note(fields: dict) -> str:
     if not fields["concerns"]:
         return ""
-    labels = "; ".join(Comment.Concern(c).label.lower() for c in fields["concerns"].split(","))
+    labels = "; ".join(Comment(concerns=fields["concerns"]).concern_labels).lower()
     return f" Flagged by the safeguarding screen: {labels}."
 
 
@@ -395,7 +405,7 @@ def approve(*, comment: Comment, moderator, reason: str = "", read: bool = False
 
 def _read_if_flagged(comment: Comment) -> None:
     if comment.is_flagged:
-        labels = "; ".join(Comment.Concern(c).label.lower() for c in comment.concern_list)
+        labels = "; ".join(comment.concern_labels).lower()
         raise ModerationError(
             f"Comment {comment.pk} was flagged by the safeguarding screen ({labels}): "
             "open it and read it before approving it."
@@ -543,14 +553,11 @@ def report_comment(
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if comment.status != Status.PUBLISHED:
         raise NotReportable
-    limit = parse_rate(settings.REPORT_RATE_LIMIT)
-    if limit is not None and ip_address:
-        count, window = limit
-        recent = CommentReport.objects.filter(
-            ip_address=ip_address, created_at__gte=timezone.now() - window
-        )
-        if recent.count() >= count:
-            raise TooManyReports
+    sent = CommentReport.objects.filter(ip_address=ip_address)
+    if ip_address and _at_rate_limit(
+        settings.REPORT_RATE_LIMIT, lambda since: sent.filter(created_at__gte=since).count()
+    ):
+        raise TooManyReports
     report = CommentReport.objects.create(
         comment=comment, reason=reason, details=details[:1000], ip_address=ip_address
     )

@@ -15,7 +15,7 @@ from django.views.generic import FormView
 
 from niromp_site.addresses import link_base_url
 from niromp_site.client_ip import client_ip
-from niromp_site.content import CONTENT_FIELDS
+from niromp_site.content import with_targets
 
 from . import services
 from .forms import PARENT_NOT_FOUND, REPLY_TOO_DEEP, CommentForm, ReportForm
@@ -209,9 +209,7 @@ class ReportView(FormView):
     template_name = "comments/report.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.comment = get_object_or_404(
-            Comment.objects.published().select_related(*CONTENT_FIELDS), pk=kwargs["pk"]
-        )
+        self.comment = get_object_or_404(with_targets(Comment.objects.published()), pk=kwargs["pk"])
         if not self.comment.target.is_public:
             raise Http404("No comment here.")
         return super().dispatch(request, *args, **kwargs)
