@@ -90,10 +90,13 @@ audit: $(VENV)/.installed-dev
 		echo "pip-audit: known vulnerabilities found"; exit 1; fi; \
 	[ $$status -eq 0 ] || echo "pip-audit did not finish (exit $$status); not failing on that"
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist; one a core by
+# default), a test file to a process, since a file's tests share its fixtures.
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed-dev
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory audit
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
