@@ -1,7 +1,6 @@
 """Writes to content that do more than save a row."""
 
 import reversion
-from django.apps import apps
 from django.db import transaction
 from reversion.models import Version
 

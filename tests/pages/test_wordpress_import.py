@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from reversion.models import Version
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from reversion.models import Version
 
 from comments.models import Comment, CommentHistory
 from pages.models import Article, Document, Page, Redirect, Status, WordPressItem
