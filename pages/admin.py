@@ -5,13 +5,19 @@ items; django-reversion-compare: see what changed between two revisions).
 Bodies are edited in a rich-text editor and sanitised on the server whatever
 the editor sends; times are UK time."""
 
+import re
+from difflib import SequenceMatcher
+
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db.models import ForeignKey, ForeignObjectRel
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 from reversion.models import Version
@@ -20,7 +26,7 @@ from reversion_compare.admin import CompareVersionAdmin
 from . import services
 from .forms import DocumentForm
 from .models import Article, Document, Page, Redirect
-from .sanitise import SanitisedHTMLField
+from .sanitise import SanitisedHTMLField, words_of
 
 # What the editor offers is what the sanitiser keeps (pages/sanitise.py).
 EDITOR_EXTENSIONS = {
@@ -34,7 +40,18 @@ EDITOR_EXTENSIONS = {
     "Link": {"enableTarget": False},
     "HardBreak": True,
     "History": True,
+    # The library turns the browser's spell-checker off by default; editors
+    # writing for the public want it on.
+    "NoSpellCheck": False,
 }
+
+# Wide enough to read a whole title or address while typing it.
+WIDE_INPUT = forms.TextInput(attrs={"class": "wide-field"})
+# A short box for a sentence or two, with a running count of what is left
+# (static/js/character-count.js reads maxlength).
+SHORT_TEXTAREA = forms.Textarea(attrs={"rows": 3, "class": "wide-field", "data-count": ""})
+# Fields every version has changed, so a comparison would show them every time.
+BOOKKEEPING_FIELDS = ["created_at", "updated_at"]
 
 UK_TIME = "UK time (Europe/London)"
 
@@ -49,12 +66,58 @@ def publish_time(obj):
     return obj.publish_at
 
 
+def word_diff(before: str, after: str) -> SafeString:
+    """The words removed (<del>) and added (<ins>) between two texts, line
+    breaks kept; every word escaped, since the text came from rich text."""
+    old, new = re.findall(r"\S+|\n", before), re.findall(r"\S+|\n", after)
+    parts = []
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            parts.append(escape(" ".join(old[i1:i2])))
+            continue
+        if i2 > i1:
+            parts.append(f"<del>{escape(' '.join(old[i1:i2]))}</del>")
+        if j2 > j1:
+            parts.append(f"<ins>{escape(' '.join(new[j1:j2]))}</ins>")
+    text = " ".join(parts).replace(" \n ", "\n")
+    return mark_safe(f'<div class="word-diff">{text}</div>')  # noqa: S308 (escaped above)
+
+
 class VersionAdmin(CompareVersionAdmin):
     """django-reversion(-compare)'s history screens with the rights of the item's
     own change page: its compare view checks only that the user is staff, and
     its revision and recover views open any model's version by id. Reading a
     history or comparing needs view permission; opening a revision (roll back)
-    or recovering needs change permission."""
+    or recovering needs change permission. A comparison shows the words that
+    changed in rich text, not its HTML, and leaves out bookkeeping times."""
+
+    compare_exclude = BOOKKEEPING_FIELDS
+
+    def compare(self, obj, version1, version2):
+        """What the item itself says. Other records pointing at it (a page's
+        sub-pages, its comments) are not part of its versions, and a link to
+        another item changed only if it points elsewhere; the library would
+        list both as "changed" every time."""
+
+        def changed(field):
+            if isinstance(field, ForeignObjectRel):
+                return False
+            if isinstance(field, ForeignKey):
+                before, after = (v.field_dict.get(field.attname) for v in (version1, version2))
+                return before != after
+            return True
+
+        result = super().compare(obj, version1, version2)
+        result.diff = [d for d in result.diff if changed(d["field"])]
+        result.has_unfollowed_fields = any(d["is_related"] and not d["follow"] for d in result.diff)
+        return result
+
+    def compare_TextField(self, obj_compare):
+        if not isinstance(obj_compare.field, SanitisedHTMLField):
+            return self.fallback_compare(obj_compare)
+        before, after = (words_of(value) for value in obj_compare.to_string())
+        return word_diff(before, after)
 
     def _own_version(self, version_id, **lookups) -> Version:
         content_type = ContentType.objects.get_for_model(self.model)
@@ -110,9 +173,19 @@ class ContentAdmin(VersionAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at", "updated_at"]
     view_on_site = True
+    # A long press release is thousands of pixels tall: Save at the top too.
+    save_on_top = True
 
     class Media:
-        js = ["js/prose-editor-labels.js"]
+        css = {"all": ["css/admin.css"]}
+        js = ["js/prose-editor-labels.js", "js/character-count.js"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in ("title", "slug"):
+            kwargs["widget"] = WIDE_INPUT
+        elif db_field.name == "description":
+            kwargs["widget"] = SHORT_TEXTAREA
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

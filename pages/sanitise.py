@@ -5,6 +5,7 @@ everything else: scripts, event handlers, styles and javascript: links.
 Titles: one line, as they go into e-mail subjects and page heads.
 """
 
+import html
 import re
 
 import nh3
@@ -43,6 +44,18 @@ def sanitise_html(html: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
+
+
+# Where a block of rich text ends, a comparison starts a new line.
+BLOCK_END = re.compile(r"</(p|h[2-4]|li|blockquote|figcaption)>|<br\s*/?>", re.IGNORECASE)
+
+
+def words_of(rich_text: str) -> str:
+    """The words a reader sees, one block (paragraph, heading, item) a line:
+    what an editor compares between two versions."""
+    text = html.unescape(nh3.clean(BLOCK_END.sub("\n", rich_text or ""), tags=set()))
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 class SanitisedHTMLField(models.TextField):

@@ -1,6 +1,8 @@
 """Writes to content that do more than save a row."""
 
+import reversion
 from django.db import transaction
+from reversion.models import Version
 
 from .models import Page, Redirect
 
@@ -36,3 +38,21 @@ def addresses_of(obj) -> dict[int, str]:
     if not isinstance(obj, Page):
         return {obj.pk: obj.get_absolute_url()}
     return {o.pk: o.get_absolute_url() for o in [obj, *_descendants(obj)]}
+
+
+def record_first_versions(comment: str) -> int:
+    """Give every versioned item of content that has no history yet (seeded or
+    imported, or made before revisions were kept) a first revision of what it
+    holds now, so an editor can always go back to it. Returns how many."""
+    recorded = 0
+    models = [m for m in reversion.get_registered_models() if m._meta.app_config.name == "pages"]
+    for model in models:
+        known = set(Version.objects.get_for_model(model).values_list("object_id", flat=True))
+        for obj in model.objects.order_by("pk").iterator():
+            if str(obj.pk) in known:
+                continue
+            with reversion.create_revision(manage_manually=True):
+                reversion.set_comment(comment)
+                reversion.add_to_revision(obj)
+            recorded += 1
+    return recorded

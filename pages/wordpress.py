@@ -41,7 +41,7 @@ from .models import (
     Status,
     WordPressItem,
 )
-from .services import addresses_of, keep_old_addresses
+from .services import addresses_of, keep_old_addresses, record_first_versions
 from .wordpress_content import to_html
 from .wordpress_export import (
     Export,
@@ -141,6 +141,8 @@ def import_export(
     try:
         with transaction.atomic():
             importer.run()
+            # What was imported is each item's first version in its history.
+            record_first_versions("Imported from the old WordPress site.")
             if dry_run:
                 transaction.set_rollback(True)
     except BaseException:

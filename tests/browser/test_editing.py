@@ -124,3 +124,26 @@ def test_the_body_editor_is_named_for_screen_readers(page, site):
     expect(editor).to_have_attribute("contenteditable", "true")
     for name in ["bold", "italic", "unordered list", "ordered list", "blockquote"]:
         expect(page.get_by_role("button", name=name, exact=True)).to_be_visible()
+
+
+def test_a_long_press_release_keeps_its_toolbar_in_view_spell_checked_and_counted(page, site):
+    sign_in(page, site, "editor")
+    page.goto(site.url + "/admin/pages/article/?kind__exact=press-release")
+    page.get_by_role("link", name=re.compile("Community Care poll")).click()
+    # Save is above the form as well as below it.
+    expect(page.get_by_role("button", name="Save", exact=True)).to_have_count(2)
+
+    editor = body_editor(page)
+    expect(editor).not_to_have_attribute("spellcheck", "false")
+    # Deep in the body, the toolbar is still on screen.
+    editor.locator("blockquote").last.scroll_into_view_if_needed()
+    toolbar = page.locator(".field-body .prose-menubar")
+    box = toolbar.bounding_box()
+    assert box is not None and 0 <= box["y"] < page.viewport_size["height"]
+    expect(page.get_by_role("button", name="bold", exact=True)).to_be_in_viewport()
+
+    # The description's count of what is left, as the editor types.
+    description = page.get_by_label("Description")
+    description.fill("A short description.")
+    expect(page.locator("#id_description_count")).to_have_text("You have 280 characters remaining")
+    assert page.console_errors == []

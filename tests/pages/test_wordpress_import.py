@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from reversion.models import Version
 
 from comments.models import Comment, CommentHistory
 from pages.models import Article, Document, Page, Redirect, Status, WordPressItem
@@ -321,6 +322,16 @@ def test_imported_items_in_the_admin(imported, admin_client):
     assert "Imported from WordPress (status approved)." in change.content.decode()
 
 
+def test_each_imported_item_starts_its_history_with_what_was_imported(imported, admin_client):
+    for model in (Page, Article, Document):
+        for obj in model.objects.all():
+            first = Version.objects.get_for_object(obj).get()
+            assert first.revision.comment == "Imported from the old WordPress site."
+    press = Article.objects.get(slug="niromp-responds-to-community-care-poll")
+    history = admin_client.get(reverse("admin:pages_article_history", args=[press.pk]))
+    assert "Imported from the old WordPress site." in history.content.decode()
+
+
 # Running it again --------------------------------------------------------------------
 
 
@@ -330,6 +341,7 @@ def test_a_second_run_changes_nothing(imported, uploads):
     with time_machine.travel(SOON_AFTER, tick=False):
         output = run_import(SITE, "--press-category", "Press Releases", "--media-dir", str(uploads))
     assert counts() == before
+    assert Version.objects.count() == sum(before[m] for m in ("Page", "Article", "Document"))
     assert list(Article.objects.values().order_by("pk")) == snapshot
     assert "Created: nothing new." in output
     assert "Redirects created: 0" in output
