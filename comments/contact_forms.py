@@ -47,6 +47,8 @@ class ContactForm(forms.ModelForm):
         }
 
     def __init__(self, *args, **kwargs):
+        # Its own ids, so a page with comments open can carry both forms.
+        kwargs.setdefault("auto_id", "id_contact_%s")
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_action = reverse("contact")
