@@ -378,3 +378,7 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Check again with Akismet", permissions=["moderate"])
     def recheck(self, request, queryset):
         self._act(request, queryset.filter(status=Comment.Status.HELD), services.recheck, "checked")
+
+
+# The contact form's messages have their own screen.
+from . import contact_admin  # noqa: E402, F401

@@ -205,3 +205,78 @@ class CommentReport(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()} (comment {self.comment_id})"
+
+
+class ContactMessage(models.Model):
+    """A message to the partnership from the contact form: held in the admin
+    for the people who answer them, and never published anywhere. It takes the
+    comments' safeguards (honeypot, rate limit, Akismet, the safeguarding
+    screen); its status changes only through comments.contact."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        ANSWERED = "answered", "Answered"
+        CLOSED = "closed", "Closed"
+        SPAM = "spam", "Spam"
+
+    # The same spam-check states and safeguarding concerns as comments.
+    Verdict = Comment.Verdict
+    Concern = Comment.Concern
+
+    name = models.CharField(max_length=100)
+    email = models.EmailField("e-mail")
+    subject = models.CharField(max_length=150, blank=True)
+    message = models.TextField()
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    concerns = models.CharField(max_length=100, blank=True, default="")
+    concern_spans = models.JSONField(default=list, blank=True)
+    verdict = models.CharField(
+        "spam check", max_length=10, choices=Verdict.choices, default=Verdict.UNCHECKED
+    )
+    verdict_reason = models.CharField("spam check note", max_length=300, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    check_attempts = models.PositiveSmallIntegerField(default=0)
+    notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the people who answer were e-mailed about it."
+    )
+    lead_notified_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the safeguarding leads were e-mailed about its concerns.",
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="answered or closed by",
+    )
+    handled_at = models.DateTimeField("answered or closed at", null=True, blank=True)
+
+    # What the spam check needs, kept for the retention period only (purge_comments).
+    submitted_at = models.DateTimeField("received", default=timezone.now, db_index=True)
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    user_agent = models.TextField(blank=True)
+    referrer = models.TextField(blank=True)
+    personal_data_removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [models.Index(fields=["ip_address", "submitted_at"])]
+
+    def __str__(self):
+        return f"{self.subject or 'Message'} from {self.name}"
+
+    @property
+    def concern_list(self) -> list[str]:
+        return [c for c in self.concerns.split(",") if c]
+
+    @property
+    def concern_labels(self) -> list[str]:
+        return [self.Concern(c).label for c in self.concern_list]
+
+    @property
+    def is_flagged(self) -> bool:
+        return bool(self.concerns)

@@ -1,5 +1,6 @@
 """E-mail about comments: moderators about held ones and safeguarding leads
-about flagged ones (at most one each per comment), and queue reminders."""
+about flagged ones (at most one each per comment), and queue reminders; and
+the same two notices about messages from the contact form."""
 
 import logging
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from niromp_site.addresses import link_base_url
 
-from .models import Comment
+from .models import ContactMessage
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +65,9 @@ def notify_safeguarding_leads(*, comment) -> bool:
 
 
 def _send_once(comment, *, stamp: str, group: str, subject: str, template: str, context) -> bool:
-    """Send one e-mail about `comment` to `group`, unless its `stamp` field
-    says it went already; a failure clears the stamp so a recheck tries again."""
+    """Send one e-mail about `comment` (or a contact message) to `group`, unless
+    its `stamp` field says it went already; a failure clears the stamp so a
+    recheck tries again."""
     recipients = _group_addresses(group)
     if not recipients:
         logger.warning(
@@ -73,8 +75,10 @@ def _send_once(comment, *, stamp: str, group: str, subject: str, template: str, 
         )
         return False
     # Claim the notice first, so two checks of one comment send one e-mail.
-    claimed = Comment.objects.filter(pk=comment.pk, **{f"{stamp}__isnull": True}).update(
-        **{stamp: timezone.now()}
+    claimed = (
+        type(comment)
+        .objects.filter(pk=comment.pk, **{f"{stamp}__isnull": True})
+        .update(**{stamp: timezone.now()})
     )
     if not claimed:
         return False
@@ -86,7 +90,7 @@ def _send_once(comment, *, stamp: str, group: str, subject: str, template: str, 
             recipient_list=recipients,
         )
     except Exception:
-        Comment.objects.filter(pk=comment.pk).update(**{stamp: None})
+        type(comment).objects.filter(pk=comment.pk).update(**{stamp: None})
         logger.exception("Could not e-mail %s about comment %s", group, comment.pk)
         return False
     return True
@@ -117,3 +121,51 @@ def send_queue_alert(*, group: str, subject: str, lines: list[str], query: str) 
         recipient_list=recipients,
     )
     return True
+
+
+# Messages from the contact form ----------------------------------------------
+
+
+def _message_admin_url(message: ContactMessage) -> str:
+    return link_base_url() + reverse("admin:comments_contactmessage_change", args=[message.pk])
+
+
+def notify_contact_staff(*, message: ContactMessage) -> bool:
+    """E-mail the Moderators group, once, that a message has arrived. A
+    message the safeguarding screen flagged is announced without its subject,
+    words or sender: they read it in the admin."""
+    flagged = message.is_flagged
+    subject = (
+        "A message to the partnership needs reading (flagged by the safeguarding screen)"
+        if flagged
+        else " ".join(f"Message to the partnership: “{message.subject or 'no subject'}”".split())
+    )
+    return _send_once(
+        message,
+        stamp="notified_at",
+        group=MODERATORS_GROUP,
+        subject=subject,
+        template="comments/email/contact_staff.txt",
+        context={
+            "message": message,
+            "flagged": flagged,
+            "admin_url": _message_admin_url(message),
+            "quoted_body": "\n".join(f"> {line}" for line in message.message.splitlines()),
+        },
+    )
+
+
+def notify_leads_of_message(*, message: ContactMessage) -> bool:
+    """E-mail the Safeguarding lead group, once, that the screen flagged a
+    contact message: the kind of concern and a link, never its words or sender."""
+    if not message.is_flagged:
+        return False
+    concerns = message.concern_labels
+    return _send_once(
+        message,
+        stamp="lead_notified_at",
+        group=SAFEGUARDING_GROUP,
+        subject=f"Safeguarding: a contact message needs reading ({'; '.join(concerns)})",
+        template="comments/email/contact_safeguarding_lead.txt",
+        context={"concerns": concerns, "admin_url": _message_admin_url(message)},
+    )

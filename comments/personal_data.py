@@ -9,7 +9,9 @@ What the site holds lives in several places, each a *source* in SOURCES:
 - ``comment_history``: the history of those comments, with the text a
   moderator replaced (``old_text``) and the reasons given;
 - ``admin_log``: the admin's own log of changes to those comments ("Recent
-  actions"), which names the comment by its author ("Sam on About us").
+  actions"), which names the comment by its author ("Sam on About us");
+- ``contact_messages``: what they sent through the contact form, with the
+  admin's log of each (erased: deleted, log and all).
 
 A source has a name (its key in the export), ``export(commenter)`` returning
 a list of JSON-ready dicts, and ``erase(commenter)`` returning counts. A
@@ -37,7 +39,7 @@ from django.utils import timezone
 
 from niromp_site.content import with_targets
 
-from .models import Comment, CommentHistory
+from .models import Comment, CommentHistory, ContactMessage
 
 logger = logging.getLogger(__name__)
 
@@ -229,10 +231,51 @@ def _erase_admin_log(person: Commenter) -> dict[str, int]:
     return {"admin_log_deleted": deleted, "admin_log_cleared": cleared}
 
 
+# Their messages from the contact form, and the admin's log of them ---------
+
+
+def _their_messages(person: Commenter):
+    return ContactMessage.objects.filter(email__iexact=person.email)
+
+
+def _export_contact_messages(person: Commenter) -> list[dict]:
+    log = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(ContactMessage))
+    return [
+        {
+            "id": message.pk,
+            "received_at": _iso(message.submitted_at),
+            "status": message.status,
+            "name": message.name,
+            "email": message.email,
+            "subject": message.subject,
+            "message": message.message,
+            "ip_address": message.ip_address,
+            "user_agent": message.user_agent,
+            "referrer": message.referrer,
+            "answered_or_closed_at": _iso(message.handled_at),
+            "admin_log": [
+                {"at": _iso(entry.action_time), "change": entry.get_change_message()}
+                for entry in log.filter(object_id=str(message.pk)).order_by("action_time", "pk")
+            ],
+        }
+        for message in _their_messages(person).order_by("submitted_at", "pk")
+    ]
+
+
+def _erase_contact_messages(person: Commenter) -> dict[str, int]:
+    ids = [str(pk) for pk in _their_messages(person).values_list("pk", flat=True)]
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(ContactMessage), object_id__in=ids
+    ).delete()
+    deleted, _ = _their_messages(person).delete()
+    return {"contact_messages_deleted": deleted}
+
+
 SOURCES: list[Source] = [
     Source("comments", _export_comments, _erase_comments),
     Source("comment_history", _export_history, _erase_history),
     Source("admin_log", _export_admin_log, _erase_admin_log),
+    Source("contact_messages", _export_contact_messages, _erase_contact_messages),
 ]
 
 

@@ -110,17 +110,23 @@ def _at_rate_limit(rate: str, recent) -> bool:
     return recent(timezone.now() - window) >= count
 
 
+def _lock_address(ip_address: str) -> None:
+    """Hold a lock for the address until the transaction ends, so readers
+    posting at the same moment cannot all slip under a rate limit."""
+    if connection.vendor == "postgresql":
+        # SQLite's IMMEDIATE transactions already hold the database's write lock.
+        key = zlib.crc32(ip_address.encode()) - 2**31
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
 def _ensure_under_rate_limit(ip_address: str | None) -> None:
     """Called inside the transaction that inserts the comment, holding a lock
     for the address, so readers posting at the same moment cannot all slip
     under the limit."""
     if not ip_address or parse_rate(settings.COMMENT_RATE_LIMIT) is None:
         return
-    if connection.vendor == "postgresql":
-        # SQLite's IMMEDIATE transactions already hold the database's write lock.
-        key = zlib.crc32(ip_address.encode()) - 2**31
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+    _lock_address(ip_address)
     sent = Comment.objects.filter(ip_address=ip_address)
     if _at_rate_limit(
         settings.COMMENT_RATE_LIMIT, lambda since: sent.filter(submitted_at__gte=since).count()

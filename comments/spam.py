@@ -1,6 +1,6 @@
 """The only module that talks to Akismet (and the only one that imports
 akismet or httpx). It turns a comment into the library's arguments and the
-library's answers and errors into ours."""
+library's answers and errors into ours. It checks contact-form messages too."""
 
 from dataclasses import dataclass
 from datetime import UTC
@@ -8,6 +8,8 @@ from datetime import UTC
 import akismet
 import httpx
 from django.conf import settings
+
+from .models import ContactMessage
 
 USER_AGENT = f"NIROMP site | {akismet.USER_AGENT}"
 
@@ -42,6 +44,8 @@ def is_configured() -> bool:
 
 
 def _arguments(comment) -> dict:
+    if isinstance(comment, ContactMessage):
+        return _message_arguments(comment)
     arguments = {
         "comment_type": "reply" if comment.parent_id else comment.kind,
         "comment_author": comment.author_name,
@@ -52,6 +56,23 @@ def _arguments(comment) -> dict:
         "permalink": comment.permalink,
         "referrer": comment.referrer,
         "user_agent": comment.user_agent,
+        "blog_lang": "en_gb",
+        "blog_charset": "UTF-8",
+    }
+    return {key: value for key, value in arguments.items() if value}
+
+
+def _message_arguments(message) -> dict:
+    """A message from the contact form, as Akismet's "contact-form" type."""
+    text = f"{message.subject}\n\n{message.message}" if message.subject else message.message
+    arguments = {
+        "comment_type": "contact-form",
+        "comment_author": message.name,
+        "comment_author_email": message.email,
+        "comment_content": text,
+        "comment_date_gmt": message.submitted_at.astimezone(UTC).isoformat(),
+        "referrer": message.referrer,
+        "user_agent": message.user_agent,
         "blog_lang": "en_gb",
         "blog_charset": "UTF-8",
     }

@@ -4,6 +4,7 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 
+from comments.contact_views import ContactSentView, ContactView
 from niromp_site.views import healthz
 from pages.sitemaps import sitemaps
 from pages.views import RobotsView
@@ -20,5 +21,8 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", lambda request: redirect(static("img/favicon.svg"), permanent=True)),
     path("comments/", include("comments.urls")),
+    # The contact form (a section of the Contact Us page posts here).
+    path("contact/send/", ContactView.as_view(), name="contact"),
+    path("contact/sent/", ContactSentView.as_view(), name="contact_sent"),
     path("", include("pages.urls")),
 ]

@@ -1,4 +1,4 @@
-"""Every public page, and the comment form's states, in a real browser:
+"""Every public page, and the comment and contact forms' states, in a real browser:
 axe-core finds no WCAG 2.2 AA or best-practice violations, the W3C Nu
 validator finds no HTML errors, and the page reflows at 320 CSS px and at
 200 % zoom without scrolling sideways."""
@@ -23,7 +23,20 @@ HELD = "own comment awaiting moderation"
 REPORT = "reporting a comment"
 REPORT_ERRORS = "report form with errors"
 REPORTED = "after reporting a comment"
-CASES = [*PAGES, NOT_FOUND, FORM_ERRORS, REPLY, HELD, REPORT, REPORT_ERRORS, REPORTED]
+CONTACT_ERRORS = "contact form with errors"
+CONTACT_SENT = "after sending a contact message"
+CASES = [
+    *PAGES,
+    NOT_FOUND,
+    FORM_ERRORS,
+    REPLY,
+    HELD,
+    REPORT,
+    REPORT_ERRORS,
+    REPORTED,
+    CONTACT_ERRORS,
+    CONTACT_SENT,
+]
 
 AXE_OPTIONS = {
     "runOnly": {
@@ -87,6 +100,18 @@ def open_case(page, site, case):
             form.get_by_role("button", name="Send report").click()
         page.get_by_text(
             "Choose why you are reporting" if case == REPORT_ERRORS else "A moderator will look"
+        ).first.wait_for()
+        return navigation.value
+    if case in (CONTACT_ERRORS, CONTACT_SENT):
+        page.goto(site.url + "/contact-us/")
+        form = page.locator("#contact-form")
+        field(form, "Name").fill("Robin Sender")
+        field(form, "E-mail").fill("robin@example.org" if case == CONTACT_SENT else "robin")
+        field(form, "Message").fill("A message for the accessibility check.")
+        with page.expect_navigation() as navigation:
+            form.get_by_role("button", name="Send message").click()
+        page.get_by_text(
+            "We have your message" if case == CONTACT_SENT else "There is a problem"
         ).first.wait_for()
         return navigation.value
     response = page.goto(site.url + case)

@@ -18,6 +18,7 @@ from django.core.management.base import CommandError
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
+from comments import contact
 from pages.models import Article, Document, Page, Redirect, Status
 from tests.factories import (
     make_article,
@@ -33,6 +34,9 @@ MODERATORS = {
     "comments.change_comment",
     "comments.can_moderate",
     "comments.view_commenthistory",
+    # They answer the contact form's messages too.
+    "comments.view_contactmessage",
+    "comments.change_contactmessage",
 }
 EDITORS = {
     f"pages.{action}_{model}"
@@ -65,6 +69,13 @@ ADMIN_URLS = [
     ("/admin/", EVERYONE),
     ("/admin/comments/comment/", COMMENTS),
     ("/admin/comments/comment/{comment}/change/", COMMENTS),
+    ("/admin/comments/contactmessage/", COMMENTS),
+    ("/admin/comments/contactmessage/{message}/change/", COMMENTS),
+    ("/admin/comments/contactmessage/{message}/history/", COMMENTS),
+    # Messages come from the form only, and are removed by purge_comments and
+    # commenter_data, never by hand: not even an operator adds or deletes one.
+    ("/admin/comments/contactmessage/add/", {**NOBODY, "superuser": DENIED}),
+    ("/admin/comments/contactmessage/{message}/delete/", {**NOBODY, "superuser": DENIED}),
     *[
         (url.format(model=model, pk=f"{{{model}}}"), CONTENT)
         for model in ["page", "article", "document"]
@@ -95,7 +106,9 @@ def things(db):
     )
     comment = submit_comment(page)
     user = make_user("someone")
+    message = contact.submit_message(name="Sam", email="sam@example.org", message="Hello.")
     return {
+        "message": message.pk,
         "page": page.pk,
         "article": article.pk,
         "document": document.pk,

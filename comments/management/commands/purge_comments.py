@@ -1,14 +1,15 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from comments import services
+from comments import contact, services
 
 
 class Command(BaseCommand):
     help = (
         "Delete spam older than COMMENTS_SPAM_RETENTION_DAYS (blatant spam after "
         "COMMENTS_DISCARD_RETENTION_DAYS) and remove IP address, browser and referrer "
-        "from comments older than COMMENTS_PERSONAL_DATA_RETENTION_DAYS. Run daily."
+        "from comments older than COMMENTS_PERSONAL_DATA_RETENTION_DAYS; the same for "
+        "contact messages. Run daily."
     )
 
     def add_arguments(self, parser):
@@ -26,4 +27,10 @@ class Command(BaseCommand):
             f"{'would remove' if dry_run else 'removed'} IP address and browser details from "
             f"{counts['personal_data_removed']} comment(s) older than "
             f"{settings.COMMENTS_PERSONAL_DATA_RETENTION_DAYS} days."
+        )
+        counts = contact.purge(dry_run=dry_run)
+        self.stdout.write(
+            f"Contact messages: {verb.lower()} {counts['spam_deleted']} spam; "
+            f"{'would remove' if dry_run else 'removed'} IP address and browser details from "
+            f"{counts['personal_data_removed']}."
         )
