@@ -9,7 +9,9 @@ What the site holds lives in several places, each a *source* in SOURCES:
 - ``comment_history``: the history of those comments, with the text a
   moderator replaced (``old_text``) and the reasons given;
 - ``admin_log``: the admin's own log of changes to those comments ("Recent
-  actions"), which names the comment by its author ("Sam on About us").
+  actions"), which names the comment by its author ("Sam on About us");
+- ``notifications``: their address's subscription to e-mails about their
+  comments (its state, the comments it covers, the e-mails sent).
 
 A source has a name (its key in the export), ``export(commenter)`` returning
 a list of JSON-ready dicts, and ``erase(commenter)`` returning counts. A
@@ -37,7 +39,7 @@ from django.utils import timezone
 
 from niromp_site.content import with_targets
 
-from .models import Comment, CommentHistory
+from .models import Comment, CommentHistory, Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -229,10 +231,47 @@ def _erase_admin_log(person: Commenter) -> dict[str, int]:
     return {"admin_log_deleted": deleted, "admin_log_cleared": cleared}
 
 
+# E-mails about their comments ------------------------------------------------
+
+
+def _subscriptions(person: Commenter) -> QuerySet[Subscription]:
+    # By address, not by comment: it outlives comments deleted since.
+    return Subscription.objects.filter(email__iexact=person.email)
+
+
+def _export_notifications(person: Commenter) -> list[dict]:
+    return [
+        {
+            "email": subscription.email,
+            "status": subscription.status,
+            "asked_at": _iso(subscription.created_at),
+            "confirmation_sent_at": _iso(subscription.confirmation_sent_at),
+            "confirmed_at": _iso(subscription.confirmed_at),
+            "unsubscribed_at": _iso(subscription.unsubscribed_at),
+            "comments": sorted(subscription.comments.values_list("pk", flat=True)),
+            "emails_sent": [
+                {
+                    "kind": notice.kind,
+                    "about_comment": notice.comment_id,
+                    "at": _iso(notice.sent_at),
+                }
+                for notice in subscription.notices.order_by("sent_at", "pk")
+            ],
+        }
+        for subscription in _subscriptions(person)
+    ]
+
+
+def _erase_notifications(person: Commenter) -> dict[str, int]:
+    _, per_model = _subscriptions(person).delete()
+    return {"subscriptions_deleted": per_model.get(Subscription._meta.label, 0)}
+
+
 SOURCES: list[Source] = [
     Source("comments", _export_comments, _erase_comments),
     Source("comment_history", _export_history, _erase_history),
     Source("admin_log", _export_admin_log, _erase_admin_log),
+    Source("notifications", _export_notifications, _erase_notifications),
 ]
 
 
