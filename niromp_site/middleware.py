@@ -22,9 +22,9 @@ class RequestScreeningMiddleware:
     query string is refused (400), as its filters and search hand the values to
     the database; a multipart body (a file upload) to a public address is
     refused (400) before it is read: public pages have no file fields, and only
-    the admin takes uploads (with its own limit, DOCUMENT_MAX_UPLOAD_MB), and
-    the one view that reads no body at all. (The public pages read only
-    numbers from the query string.)"""
+    the admin takes uploads (with its own limit, DOCUMENT_MAX_UPLOAD_MB). A view
+    that reads no body at all (one-click unsubscribe) is let through. (The
+    public pages read only numbers from the query string.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
