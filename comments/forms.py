@@ -36,6 +36,12 @@ class CommentForm(forms.ModelForm):
         required=False,
         label="Save my name and e-mail in this browser for the next time I comment",
     )
+    notify = forms.BooleanField(
+        required=False,
+        label="E-mail me when my comment is published or someone replies",
+        help_text="The first time, we send you one e-mail to check it is your address. "
+        "We send nothing else until you confirm.",
+    )
     # A field people never see: bots that fill in every field fill this too.
     homepage = forms.CharField(required=False, label="Leave this field empty")
 
@@ -90,6 +96,7 @@ class CommentForm(forms.ModelForm):
                 aria_hidden="true",
             ),
             "remember",
+            "notify",
             Submit("submit", "Post comment"),
         )
 

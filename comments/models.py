@@ -1,5 +1,8 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from niromp_site.content import exactly_one_content, field_for, points_at_content
@@ -280,3 +283,61 @@ class ContactMessage(models.Model):
     @property
     def is_flagged(self) -> bool:
         return bool(self.concerns)
+
+
+def new_subscription_key() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Subscription(models.Model):
+    """A reader's wish to be e-mailed when their comment is published or
+    someone replies: one row per e-mail address, linked to each comment they
+    ticked the box on. Nothing is sent to the address until the reader
+    confirms it (double opt-in); unsubscribing stops everything for it.
+    Written only through comments.notifications."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the reader to confirm"
+        CONFIRMED = "confirmed", "Confirmed"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+    email = models.EmailField("e-mail")
+    # Random, and what the links in e-mails sign, so a link never carries the address.
+    key = models.CharField(max_length=64, unique=True, default=new_subscription_key, editable=False)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    comments = models.ManyToManyField(Comment, related_name="subscriptions", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), name="one_subscription_per_address")]
+
+    def __str__(self):
+        return f"Subscription {self.pk} ({self.get_status_display()})"
+
+
+class Notice(models.Model):
+    """An e-mail sent to a subscriber about a published comment (theirs, or a
+    reply to theirs); claimed before sending, so each is sent once however
+    often the comment is approved."""
+
+    class Kind(models.TextChoices):
+        PUBLISHED = "published", "Their comment was published"
+        REPLY = "reply", "A reply to their comment was published"
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="notices")
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "comment", "kind"], name="one_notice_per_comment"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} (comment {self.comment_id})"

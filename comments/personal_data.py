@@ -12,6 +12,8 @@ What the site holds lives in several places, each a *source* in SOURCES:
   actions"), which names the comment by its author ("Sam on About us");
 - ``contact_messages``: what they sent through the contact form, with the
   admin's log of each (erased: deleted, log and all).
+- ``notifications``: their address's subscription to e-mails about their
+  comments (its state, the comments it covers, the e-mails sent).
 
 A source has a name (its key in the export), ``export(commenter)`` returning
 a list of JSON-ready dicts, and ``erase(commenter)`` returning counts. A
@@ -39,7 +41,7 @@ from django.utils import timezone
 
 from niromp_site.content import with_targets
 
-from .models import Comment, CommentHistory, ContactMessage
+from .models import Comment, CommentHistory, ContactMessage, Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -271,11 +273,48 @@ def _erase_contact_messages(person: Commenter) -> dict[str, int]:
     return {"contact_messages_deleted": deleted}
 
 
+# E-mails about their comments ------------------------------------------------
+
+
+def _subscriptions(person: Commenter) -> QuerySet[Subscription]:
+    # By address, not by comment: it outlives comments deleted since.
+    return Subscription.objects.filter(email__iexact=person.email)
+
+
+def _export_notifications(person: Commenter) -> list[dict]:
+    return [
+        {
+            "email": subscription.email,
+            "status": subscription.status,
+            "asked_at": _iso(subscription.created_at),
+            "confirmation_sent_at": _iso(subscription.confirmation_sent_at),
+            "confirmed_at": _iso(subscription.confirmed_at),
+            "unsubscribed_at": _iso(subscription.unsubscribed_at),
+            "comments": sorted(subscription.comments.values_list("pk", flat=True)),
+            "emails_sent": [
+                {
+                    "kind": notice.kind,
+                    "about_comment": notice.comment_id,
+                    "at": _iso(notice.sent_at),
+                }
+                for notice in subscription.notices.order_by("sent_at", "pk")
+            ],
+        }
+        for subscription in _subscriptions(person)
+    ]
+
+
+def _erase_notifications(person: Commenter) -> dict[str, int]:
+    _, per_model = _subscriptions(person).delete()
+    return {"subscriptions_deleted": per_model.get(Subscription._meta.label, 0)}
+
+
 SOURCES: list[Source] = [
     Source("comments", _export_comments, _erase_comments),
     Source("comment_history", _export_history, _erase_history),
     Source("admin_log", _export_admin_log, _erase_admin_log),
     Source("contact_messages", _export_contact_messages, _erase_contact_messages),
+    Source("notifications", _export_notifications, _erase_notifications),
 ]
 
 

@@ -188,10 +188,14 @@ def submit_comment(
     referrer: str = "",
     permalink: str = "",
     honeypot_filled: bool = False,
+    notify: bool = False,
 ) -> Comment:
     """Save a reader's comment as held (or, when a bot filled the honeypot,
     straight into the spam folder, where a moderator can still rescue it),
     then check it for spam once the transaction has committed.
+
+    `notify`: the reader asked to be e-mailed when it is published or
+    answered (comments.notifications asks them to confirm their address first).
 
     Raises a CommentRefused when the rules do not allow it: comments closed,
     a reply to a comment it cannot answer, or too many from one address."""
@@ -224,6 +228,8 @@ def submit_comment(
     )
     if not honeypot_filled:
         transaction.on_commit(lambda: check_comment_task.enqueue(comment.pk))
+        if notify:
+            notifications.request_notifications(comment=comment)
     if comment.is_flagged:
         transaction.on_commit(lambda: notifications.notify_safeguarding_leads(comment=comment))
     return comment
@@ -400,13 +406,22 @@ def approve(*, comment: Comment, moderator, reason: str = "", read: bool = False
         if not read:
             _read_if_flagged(comment)
 
-    return _moderate(
+    comment = _moderate(
         comment,
         to_status=Status.PUBLISHED,
         moderator=moderator,
         reason=reason or "Approved.",
         check=check,
     )
+    _announce_published(comment)
+    return comment
+
+
+def _announce_published(comment: Comment) -> None:
+    """The readers who asked are e-mailed once the publishing commits; a
+    mail server's failure is logged and never takes the comment back."""
+    pk = comment.pk
+    transaction.on_commit(lambda: notifications.announce_published(comment_id=pk), robust=True)
 
 
 def _read_if_flagged(comment: Comment) -> None:
@@ -509,6 +524,8 @@ def mark_not_spam(*, comment: Comment, moderator, publish: bool = False) -> Comm
             verdict=Verdict.HAM,
             verdict_reason="A moderator marked it as not spam.",
         )
+        if publish:
+            _announce_published(comment)
     _report(comment, spam.report_ham, "submit-ham")
     return comment
 

@@ -10,14 +10,17 @@ from django.contrib import messages
 from django.core import signing
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.views.generic import FormView
+from django.shortcuts import get_object_or_404, render
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import FormView, TemplateView
 
 from niromp_site.addresses import link_base_url
 from niromp_site.client_ip import client_ip
 from niromp_site.content import with_targets
 
-from . import services
+from . import notifications, services
 from .forms import PARENT_NOT_FOUND, REPLY_TOO_DEEP, CommentForm, ReportForm
 from .models import Comment
 
@@ -171,6 +174,7 @@ class CommentsMixin:
                 # From the site's own address, never the Host a client sent.
                 permalink=link_base_url() + target.get_absolute_url(),
                 honeypot_filled=form.honeypot_filled,
+                notify=data["notify"],
             )
         except services.CommentRefused as refused:
             field, message, status = REFUSALS[type(refused)]
@@ -240,3 +244,74 @@ class ReportView(FormView):
             "in danger now, call 999.",
         )
         return HttpResponseRedirect(self.comment.target.get_absolute_url() + "#comments")
+
+
+# A reader's e-mails about their comments ------------------------------------
+# Following a link changes nothing (mail scanners follow links): each page
+# shows a button, and only its POST acts. No page shows the address.
+
+
+def link_problem(request, *, expired: bool):
+    """A confirm or unsubscribe link that is out of date (410) or was
+    altered or no longer leads anywhere (400): a plain page, never a 500."""
+    return render(
+        request,
+        "comments/subscription_link_problem.html",
+        {"expired": expired},
+        status=410 if expired else 400,
+    )
+
+
+@method_decorator(never_cache, name="dispatch")
+class SubscriptionLinkView(TemplateView):
+    """A page reached from a signed link in an e-mail."""
+
+    def dispatch(self, request, *args, token, **kwargs):
+        try:
+            self.subscription = self.find(token)
+        except notifications.ExpiredLink:
+            return link_problem(request, expired=True)
+        except notifications.BadLink:
+            return link_problem(request, expired=False)
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.subscription = self.act(self.subscription)
+        return self.render_to_response(self.get_context_data(done=True))
+
+
+class ConfirmNotificationsView(SubscriptionLinkView):
+    template_name = "comments/subscription_confirm.html"
+
+    def find(self, token):
+        subscription = notifications.subscription_to_confirm(token=token)
+        # They stopped the e-mails since: an old link must not start them again.
+        if subscription.status == subscription.Status.UNSUBSCRIBED:
+            raise notifications.BadLink
+        return subscription
+
+    def act(self, subscription):
+        return notifications.confirm(subscription=subscription)
+
+    def get_context_data(self, **kwargs):
+        confirmed = self.subscription.status == self.subscription.Status.CONFIRMED
+        return super().get_context_data(confirmed=confirmed, **kwargs)
+
+
+# One-click unsubscribe (RFC 8058): mail programs POST to the link in the
+# List-Unsubscribe header with no CSRF token and no cookies; the signed link
+# itself is the proof. The view reads no body, so a multipart one is let in.
+@method_decorator(csrf_exempt, name="dispatch")
+class UnsubscribeView(SubscriptionLinkView):
+    template_name = "comments/subscription_unsubscribe.html"
+    accepts_multipart_body = True
+
+    def find(self, token):
+        return notifications.subscription_to_stop(token=token)
+
+    def act(self, subscription):
+        return notifications.unsubscribe(subscription=subscription)
+
+    def get_context_data(self, **kwargs):
+        stopped = self.subscription.status == self.subscription.Status.UNSUBSCRIBED
+        return super().get_context_data(stopped=stopped, **kwargs)

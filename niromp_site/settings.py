@@ -364,6 +364,8 @@ COMMENTS_DISCARD_RETENTION_DAYS = env.integer("COMMENTS_DISCARD_RETENTION_DAYS",
 COMMENTS_PERSONAL_DATA_RETENTION_DAYS = env.integer(
     "COMMENTS_PERSONAL_DATA_RETENTION_DAYS", 30, minimum=1
 )
+# A reader's link to confirm e-mails about their comments works this many days.
+NOTIFY_CONFIRM_DAYS = env.integer("NOTIFY_CONFIRM_DAYS", 7, minimum=1, maximum=90)
 # The rules that screen comments for a possible disclosure of harm or identifying
 # details (comments/screening.py); empty: comments/screening_rules.toml.
 SCREENING_RULES_FILE = env.text("SCREENING_RULES_FILE")

