@@ -36,6 +36,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from niromp_site.content import with_targets
+from niromp_site.pagecache import content_changed
 
 from .models import Comment, CommentHistory
 
@@ -137,6 +138,7 @@ def _erase_comments(person: Commenter) -> dict[str, int]:
         referrer="",
         personal_data_removed_at=now,
     )
+    content_changed()  # update() sends no signals; the name shown changes
     CommentHistory.objects.bulk_create(
         CommentHistory(
             comment_id=pk,

@@ -184,11 +184,14 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not (settings.PAGE_CACHE and self.shared(request)):
             return self.get_response(request)
+        stamp = ContentVersion.current_stamp()
+        if stamp is not None:
+            entry = self.read(self.key(request, stamp))
+            if entry is not None and entry.expires > time.time():
+                return self.serve(request, entry)
+        # Before rendering, so an item coming due meanwhile ends the entry.
         version = ContentVersion.current()
-        key = self.key(request, version)
-        entry = self.read(key)
-        if entry is not None and entry.expires > time.time():
-            return self.serve(request, entry)
+        key = self.key(request, version.stamp)
         plan = schedule()
         response = self.get_response(request)
         if request.method == "GET" and self.storable(request, response):
@@ -210,10 +213,10 @@ class PageCacheMiddleware:
         return not request.path.startswith("/admin/")
 
     @staticmethod
-    def key(request, version) -> str:
+    def key(request, stamp: str) -> str:
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         digest = hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
-        return f"page:{version.stamp}:{digest}"
+        return f"page:{stamp}:{digest}"
 
     @staticmethod
     def read(key):
