@@ -25,6 +25,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass
+from functools import partial
 from datetime import timedelta
 
 from django.apps import apps
@@ -70,14 +71,18 @@ def content_changed(using: str = DEFAULT_DB_ALIAS) -> None:
     once outside one), once per transaction however many rows it wrote. Call
     it after a write that sends no signals (QuerySet.update, bulk_create)."""
     connection = connections[using]
-    if connection.in_atomic_block and any(
-        callback is _bump for _, callback, _ in connection.run_on_commit
+    # Already waiting for this transaction's commit? (A rolled-back savepoint
+    # takes its callback with it, so then it is counted again.)
+    if getattr(connection, "pagecache_bump_pending", False) and any(
+        getattr(callback, "func", None) is _bump for _, callback, _ in connection.run_on_commit
     ):
         return
-    transaction.on_commit(_bump, using=using)
+    connection.pagecache_bump_pending = True
+    transaction.on_commit(partial(_bump, connection), using=using)
 
 
-def _bump():
+def _bump(connection):
+    connection.pagecache_bump_pending = False
     ContentVersion.bump()
 
 
