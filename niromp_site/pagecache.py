@@ -25,8 +25,8 @@ import logging
 import re
 import time
 from dataclasses import dataclass
-from functools import partial
 from datetime import timedelta
+from functools import partial
 
 from django.apps import apps
 from django.conf import settings

@@ -18,8 +18,11 @@ def running_redis(folder):
         pytest.fail(f"{REDIS_SERVER} is needed (apt-get install redis-server)")
     port = free_port()
     server = subprocess.Popen(
-        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder)]
-        + ["--save", "", "--appendonly", "no", "--daemonize", "no"],
+        [
+            REDIS_SERVER,
+            *("--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder)),
+            *("--save", "", "--appendonly", "no", "--daemonize", "no"),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
     )
