@@ -66,7 +66,9 @@ def set_title(site: LiveSite, title: str, tmp_path) -> None:
 def test_a_change_shows_on_the_next_request_to_the_other_node(
     site, shared_cache, request, tmp_path
 ):
-    overrides = {"REDIS_URL": request.getfixturevalue("redis_url")} if shared_cache == "redis" else {}
+    overrides = {}
+    if shared_cache == "redis":
+        overrides["REDIS_URL"] = request.getfixturevalue("redis_url")
     title = f"About us, cached {shared_cache}"
     with node(site, "a", **overrides) as a, node(site, "b", **overrides) as b:
         # Warm both nodes' workers.
