@@ -37,7 +37,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from .models import ContentVersion
@@ -201,8 +201,6 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if request.method == "GET" and self.storable(request, response):
             entry = self.store(key, response, version, plan)
-            response["ETag"] = entry.etag
-            self.set_cache_headers(response, entry)
             conditional = get_conditional_response(
                 request, etag=entry.etag, last_modified=entry.last_modified, response=response
             )
@@ -256,17 +254,23 @@ class PageCacheMiddleware:
         body = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
         digest = hashlib.blake2b(body, digest_size=12)
         digest.update(version.stamp.encode())
-        headers = tuple(
-            (name, value)
-            for name, value in response.items()
-            if name.lower() not in ("content-length", "etag")
-        )
+        etag = f'"{digest.hexdigest()}"'
+        modified = last_modified(version, plan)
+        # Browsers ask again every time (a 304 when nothing changed); a page
+        # holding a reader's CSRF token is theirs alone.
+        extra = {"ETag": etag, "Cache-Control": "no-cache"}
+        if CSRF_PLACEHOLDER in body:
+            extra["Cache-Control"] = "no-cache, private"
+        if modified is not None:
+            extra["Last-Modified"] = http_date(modified)
+        for name, value in extra.items():
+            response[name] = value
         entry = Entry(
             status=response.status_code,
-            headers=headers,
+            headers=tuple((n, v) for n, v in response.items() if n.lower() != "content-length"),
             body=body,
-            etag=f'"{digest.hexdigest()}"',
-            last_modified=last_modified(version, plan),
+            etag=etag,
+            last_modified=modified,
             expires=plan.next_change,
         )
         timeout = max(1, min(MAX_SECONDS, int(plan.next_change - time.time())))
@@ -276,23 +280,10 @@ class PageCacheMiddleware:
             logger.warning("Page cache unavailable; page not stored.", exc_info=True)
         return entry
 
-    @staticmethod
-    def set_cache_headers(response, entry):
-        """Browsers ask again every time (a 304 when nothing changed); a page
-        holding a reader's CSRF token is theirs alone."""
-        if entry.last_modified is not None:
-            response["Last-Modified"] = http_date(entry.last_modified)
-        if CSRF_PLACEHOLDER in entry.body:
-            patch_cache_control(response, no_cache=True, private=True)
-        else:
-            patch_cache_control(response, no_cache=True)
-
     def serve(self, request, entry):
         response = HttpResponse(status=entry.status)
         for name, value in entry.headers:
             response[name] = value
-        response["ETag"] = entry.etag
-        self.set_cache_headers(response, entry)
         conditional = get_conditional_response(
             request, etag=entry.etag, last_modified=entry.last_modified, response=response
         )
