@@ -196,7 +196,9 @@ if DATABASES["default"]["ENGINE"] not in {
         "e.g. DATABASE_URL=postgres://user:password@host:5432/niromp"
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Kept open between requests, as for PostgreSQL: opening a SQLite file (and
+    # its PRAGMAs) costs more than the one query a page from the cache needs.
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
