@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
+from .middleware import ADMIN_PREFIX
 from .models import ContentVersion
 
 logger = logging.getLogger(__name__)
@@ -200,7 +201,9 @@ class PageCacheMiddleware:
         plan = schedule()
         response = self.get_response(request)
         if request.method == "GET" and self.storable(request, response):
-            entry = self.store(key, response, version, plan)
+            entry = self.store(request, key, response, version, plan)
+            if entry is None:
+                return response
             conditional = get_conditional_response(
                 request, etag=entry.etag, last_modified=entry.last_modified, response=response
             )
@@ -213,7 +216,7 @@ class PageCacheMiddleware:
             return False
         if any(name in request.COOKIES for name in self.private_cookies):
             return False
-        return not request.path.startswith("/admin/")
+        return not request.path.startswith(str(ADMIN_PREFIX))
 
     @staticmethod
     def key(request, stamp: str) -> str:
@@ -250,8 +253,10 @@ class PageCacheMiddleware:
         user = getattr(request, "user", None)
         return user is None or not user.is_authenticated
 
-    def store(self, key, response, version, plan) -> Entry:
-        body = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+    def store(self, request, key, response, version, plan) -> Entry | None:
+        body, tokens = CSRF_FIELD.subn(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+        if not tokens and "CSRF_COOKIE_NEEDS_UPDATE" in request.META:
+            return None  # a token used where we did not find it: never share it
         digest = hashlib.blake2b(body, digest_size=12)
         digest.update(version.stamp.encode())
         etag = f'"{digest.hexdigest()}"'
