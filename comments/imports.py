@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from niromp_site.content import field_for
+from niromp_site.pagecache import content_changed
 
 from .models import Comment, CommentHistory
 
@@ -92,6 +93,7 @@ def import_comments(*, items: list[ImportedComment], source_label: str) -> list[
         for item in items
     ]
     Comment.objects.bulk_create(comments, batch_size=500)
+    content_changed()  # bulk_create sends no signals
     CommentHistory.objects.bulk_create(
         [
             CommentHistory(

@@ -40,6 +40,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from niromp_site.content import with_targets
+from niromp_site.pagecache import content_changed
 
 from .models import Comment, CommentHistory, ContactMessage, Subscription
 
@@ -141,6 +142,7 @@ def _erase_comments(person: Commenter) -> dict[str, int]:
         referrer="",
         personal_data_removed_at=now,
     )
+    content_changed()  # update() sends no signals; the name shown changes
     CommentHistory.objects.bulk_create(
         CommentHistory(
             comment_id=pk,

@@ -7,9 +7,16 @@ class NirompAdminConfig(AdminConfig):
 
 
 class NirompSiteConfig(AppConfig):
-    """The site itself as an app (no models), so Django finds the operators'
-    commands in niromp_site/management/commands (backup, restore). The admin
+    """The site itself as an app, so Django finds the operators' commands in
+    niromp_site/management/commands (backup, restore); its one model is the
+    page cache's content version (models.py). The admin
     config above is registered under django.contrib.admin's path, not ours."""
 
     name = "niromp_site"
     verbose_name = "NIROMP site"
+
+    def ready(self):
+        # The page cache's version counts every write of public content.
+        from .pagecache import connect_signals
+
+        connect_signals()

@@ -37,7 +37,7 @@ import django
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 FORMAT = 1
@@ -297,11 +297,24 @@ def restore_backup(
     connection = connections[using]
     with connection.cursor() as cursor:
         counts, _ = _describe(cursor, engine=engine)
+    _new_content_epoch(using)
     executor = MigrationExecutor(connection)
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     return RestoreResult(
         manifest=manifest, counts=counts, media_files=media_files, unapplied_migrations=len(plan)
     )
+
+
+def _new_content_epoch(using: str) -> None:
+    """The restored database is another history: a new epoch for the page
+    cache's version, so a page a shared cache holds is never taken for current."""
+    from .models import ContentVersion
+
+    try:
+        with transaction.atomic(using=using):
+            ContentVersion.bump(new_epoch_too=True)
+    except DatabaseError:
+        pass  # an archive from before the page cache: migrate makes the table
 
 
 def verify_archive(*, archive: Path, into: Path) -> dict:

@@ -99,6 +99,24 @@ def url(name: str, default: str = "", *, example: str, path_allowed: bool = Fals
     return value
 
 
+def redis_url(name: str) -> str:
+    """A Redis server's address (redis://, rediss:// or unix://); '' when unset."""
+    value = text(name)
+    if not value:
+        return ""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises ValueError for a bad port)
+    except ValueError:
+        parts = None
+    if parts is None or not (
+        (parts.scheme in {"redis", "rediss"} and parts.hostname)
+        or (parts.scheme == "unix" and parts.path)
+    ):
+        return _refuse(name, value, "a redis:// address", "redis://127.0.0.1:6379/0")
+    return value
+
+
 def origins(name: str, *, example: str) -> list[str]:
     values = listing(name)
     for value in values:

@@ -129,6 +129,9 @@ MIDDLEWARE = [
     # Before anything reads the body or queries: bad paths, uploads to public pages.
     "niromp_site.middleware.RequestScreeningMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Inside the security headers, before sessions: a page from the cache
+    # costs one query (niromp_site/pagecache.py).
+    "niromp_site.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -193,7 +196,9 @@ if DATABASES["default"]["ENGINE"] not in {
         "e.g. DATABASE_URL=postgres://user:password@host:5432/niromp"
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Kept open between requests, as for PostgreSQL: opening a SQLite file (and
+    # its PRAGMAs) costs more than the one query a page from the cache needs.
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -242,7 +247,28 @@ FIXTURE_DIRS = [] if INSTALLED else [SHIPPED_DIR / "fixtures"]
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Django's cache holds the page cache's pages (PAGE_CACHE): in each process,
+# bounded, by default; in Redis, shared by every worker and node, when
+# REDIS_URL is set. Either way the content version that decides what is
+# current is in the database, so a lost or stale cache costs speed only.
+PAGE_CACHE = env.boolean("PAGE_CACHE", default=True)
+REDIS_URL = env.redis_url("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that is down or slow costs a page its cache, not a 500.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 500},
+        }
+    }
 
 # Documents editors upload: PDFs and office files up to this size.
 DOCUMENT_MAX_UPLOAD_BYTES = env.integer("DOCUMENT_MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024

@@ -29,6 +29,7 @@ from django.utils.text import slugify
 
 from comments import imports as comment_imports
 from comments.models import Comment
+from niromp_site.pagecache import content_changed
 
 from .forms import DOCUMENT_TYPES, DocumentForm
 from .models import (
@@ -266,6 +267,7 @@ class _Importer:
         self._comments([i for i in kept if i.post_type in (Kind.POST, Kind.PAGE)])
         self._redirects([i for i in kept if i.post_type in (Kind.POST, Kind.PAGE)])
         WordPressItem.objects.bulk_create(self.new_rows, batch_size=500)
+        content_changed()  # bulk_create sends no signals (old links: /?p=ID)
         self.progress(self.total, self.total)
 
     def _tick(self, n: int = 1) -> None:
@@ -783,4 +785,5 @@ class _Importer:
             existing.add(old_path)
             new.append(Redirect(old_path=old_path[:500], **Redirect.pointing_at(target)))
         Redirect.objects.bulk_create(new, batch_size=500)
+        content_changed()
         self.summary.redirects += len(new)

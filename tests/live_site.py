@@ -144,7 +144,16 @@ def _serve(tmp: Path, **overrides: str):
     site.manage("migrate", "--no-input")
     site.manage("seed_content")
     site.manage("collectstatic", "--no-input", "--verbosity", "0")
-    with site.log.open("wb") as log_file:
+    with gunicorn(env, site.url, site.log):
+        yield site
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], url: str, log: Path):
+    """gunicorn serving the site `env` describes (PORT included) at `url`,
+    started, answering, and stopped when the block ends. Several may serve
+    one database at once, as nodes behind a proxy do."""
+    with log.open("wb") as log_file:
         server = subprocess.Popen(
             [str(GUNICORN), "-c", "gunicorn.conf.py", "niromp_site.wsgi"],
             cwd=REPO_ROOT,
@@ -152,20 +161,24 @@ def _serve(tmp: Path, **overrides: str):
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
+
+    def log_tail():
+        return "\n".join(log.read_text(errors="replace").splitlines()[-80:])
+
     try:
         deadline = time.monotonic() + 30
         while True:
             if server.poll() is not None:
-                raise LiveSiteError(f"gunicorn exited with {server.returncode}:\n{site.log_tail()}")
+                raise LiveSiteError(f"gunicorn exited with {server.returncode}:\n{log_tail()}")
             try:
-                if httpx.get(site.url + "/", timeout=2).status_code == 200:
+                if httpx.get(url + "/", timeout=2).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
-                raise LiveSiteError(f"gunicorn did not answer within 30 s:\n{site.log_tail()}")
+                raise LiveSiteError(f"gunicorn did not answer within 30 s:\n{log_tail()}")
             time.sleep(0.1)
-        yield site
+        yield server
     finally:
         server.terminate()
         try:

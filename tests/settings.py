@@ -25,3 +25,8 @@ AXES_ENABLED = False
 
 # Tests post many comments from one address; the rate limit's own tests set it.
 COMMENT_RATE_LIMIT = "0"
+
+# The page cache's version is bumped when a transaction commits, and a test's
+# transaction never does: tests that read pages after writing would see the
+# cached page. tests/site/test_page_cache.py turns it on and commits.
+PAGE_CACHE = False

@@ -95,6 +95,8 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         ("TASKS_BACKEND", "a worker", "TASKS_BACKEND=django.tasks"),
         ("EMAIL_PORT", "smtp", "EMAIL_PORT=587"),
         ("NOTIFY_CONFIRM_DAYS", "a week", "NOTIFY_CONFIRM_DAYS=7"),
+        ("PAGE_CACHE", "sometimes", "PAGE_CACHE=true"),
+        ("REDIS_URL", "127.0.0.1:6379", "REDIS_URL=redis://127.0.0.1:6379/0"),
     ],
 )
 def test_a_bad_setting_stops_the_site_at_start_naming_the_variable(variable, value, example):
@@ -121,6 +123,7 @@ def test_the_documented_example_values_are_all_accepted(tmp_path):
         DJANGO_LOG_LEVEL="warning",
         EMAIL_HOST="smtp.example.org",
         EMAIL_PORT="465",
+        REDIS_URL="redis://127.0.0.1:6379/0",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
     )
     assert result.returncode == 0, result.stderr
