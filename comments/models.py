@@ -24,6 +24,15 @@ class CommentQuerySet(models.QuerySet):
 
 
 # PROTECT: deleting content must never delete what readers wrote.
+class NeverOnPublicPages:
+    """A record readers never see on a page (a comment's history, reports,
+    contact messages, e-mail subscriptions): writing it leaves the shared page
+    cache as it is (niromp_site.pagecache asks)."""
+
+    def changes_public_pages(self, *, created: bool) -> bool:
+        return False
+
+
 class Comment(points_at_content(on_delete=models.PROTECT, related_name="comments")):
     """A reader's comment (or an old pingback) on a page or an article.
 
@@ -147,8 +156,24 @@ class Comment(points_at_content(on_delete=models.PROTECT, related_name="comments
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    # The page cache (niromp_site.pagecache) asks every saved or deleted row
+    # whether readers could see the change. A comment that is not published and
+    # was not when it was loaded (a new held one, its spam check, a rejection
+    # of a held one) changes no shared page: only its own writer sees it, and
+    # they are never served from the cache. So commenting keeps the cache warm.
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        comment = super().from_db(db, field_names, values, **kwargs)
+        comment._status_loaded = comment.__dict__.get("status")
+        return comment
 
-class CommentHistory(models.Model):
+    def changes_public_pages(self, *, created: bool) -> bool:
+        was_published = getattr(self, "_status_loaded", None) == self.Status.PUBLISHED
+        self._status_loaded = self.status
+        return self.is_published or was_published
+
+
+class CommentHistory(NeverOnPublicPages, models.Model):
     """One change to a comment: its status, its spam verdict, or its text."""
 
     class Actor(models.TextChoices):
@@ -181,7 +206,7 @@ class CommentHistory(models.Model):
         return f"{self.from_status or '—'} → {self.to_status} by {self.get_actor_display()}"
 
 
-class CommentReport(models.Model):
+class CommentReport(NeverOnPublicPages, models.Model):
     """A reader's report that a published comment should not be there."""
 
     class Reason(models.TextChoices):
@@ -210,7 +235,7 @@ class CommentReport(models.Model):
         return f"{self.get_reason_display()} (comment {self.comment_id})"
 
 
-class ContactMessage(models.Model):
+class ContactMessage(NeverOnPublicPages, models.Model):
     """A message to the partnership from the contact form: held in the admin
     for the people who answer them, and never published anywhere. It takes the
     comments' safeguards (honeypot, rate limit, Akismet, the safeguarding
@@ -289,7 +314,7 @@ def new_subscription_key() -> str:
     return secrets.token_urlsafe(32)
 
 
-class Subscription(models.Model):
+class Subscription(NeverOnPublicPages, models.Model):
     """A reader's wish to be e-mailed when their comment is published or
     someone replies: one row per e-mail address, linked to each comment they
     ticked the box on. Nothing is sent to the address until the reader
@@ -318,7 +343,7 @@ class Subscription(models.Model):
         return f"Subscription {self.pk} ({self.get_status_display()})"
 
 
-class Notice(models.Model):
+class Notice(NeverOnPublicPages, models.Model):
     """An e-mail sent to a subscriber about a published comment (theirs, or a
     reply to theirs); claimed before sending, so each is sent once however
     often the comment is approved."""

@@ -87,7 +87,12 @@ def _bump(connection):
     ContentVersion.bump()
 
 
-def _on_write(sender, **kwargs):
+def _on_write(sender, instance, **kwargs):
+    # A model may say a write of it changes nothing readers share (a held
+    # comment, a comment's history): the cache stays warm while people comment.
+    asks = getattr(instance, "changes_public_pages", None)
+    if asks is not None and not asks(created=kwargs.get("created", False)):
+        return
     content_changed(kwargs.get("using") or DEFAULT_DB_ALIAS)
 
 

@@ -149,6 +149,28 @@ def test_an_approved_comment_shows_at_once(seeded, committed):
     assert "Seen only once approved." in text_of(URL)
 
 
+def test_a_comment_taken_down_is_gone_at_once(seeded, committed):
+    moderator = make_moderator()
+    with committed():
+        comment = published_comment(about_us(), moderator, body="Published, then taken down.")
+    assert "Published, then taken down." in text_of(URL)
+    with committed():
+        services.mark_spam(comment=comment, moderator=moderator)
+    assert "Published, then taken down." not in text_of(URL)
+
+
+def test_new_held_comments_and_their_spam_check_leave_the_cache_warm(
+    seeded, committed, django_assert_num_queries
+):
+    text_of(URL)
+    with committed():
+        comment = submit_comment(about_us(), body="Held: nobody else sees it yet.")
+        services.check_comment(comment_id=comment.pk)  # Akismet unset: stays held
+        services.reject(comment=comment, moderator=make_moderator())
+    with django_assert_num_queries(1):  # the version's read, then the cache
+        assert "Held: nobody else sees it yet." not in text_of(URL)
+
+
 def test_a_commenter_erased_by_the_command_is_gone_at_once(seeded, committed):
     moderator = make_moderator()
     with committed():
