@@ -224,7 +224,9 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="on")
     def on_page(self, obj):
-        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.target)
+        # The page, not the comment: finding a comment's page of its thread
+        # costs a query, and the list must not cost one per row.
+        return format_html('<a href="{}">{}</a>', obj.target.get_absolute_url(), obj.target)
 
     # One comment -------------------------------------------------------------
 

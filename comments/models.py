@@ -115,7 +115,10 @@ class Comment(points_at_content(on_delete=models.PROTECT, related_name="comments
         return f"{self.author_name} on {self.target}"
 
     def get_absolute_url(self):
-        return f"{self.target.get_absolute_url()}#comment-{self.pk}"
+        """Its address on its page, on the page of the thread that shows it."""
+        from .threads import comment_url  # the thread is built from this model
+
+        return comment_url(self)
 
     class Concern(models.TextChoices):
         DISCLOSURE = "disclosure", "Possible disclosure of harm"
