@@ -123,7 +123,9 @@ def test_the_queue_shows_what_a_moderator_needs(
     assert "Thanks for the strategic thinking session." in text
     assert "Pat Writer" in text
     assert "pat@example.org" in text
-    assert 'href="/strategic-thinking/"' in text  # the page it is on (View on site finds the comment)
+    assert (
+        'href="/strategic-thinking/"' in text
+    )  # the page it is on (View on site finds the comment)
     when = display_for_field(comment.submitted_at, Comment._meta.get_field("submitted_at"), "")
     assert str(when) in text
 

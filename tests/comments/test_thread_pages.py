@@ -91,9 +91,7 @@ def test_every_one_of_500_comments_is_on_the_page_its_permalink_names(client, ar
     assert len(pages) == 300 // COMMENTS_PER_PAGE  # every page of the thread
 
 
-def test_the_thread_shows_one_page_of_top_level_comments_with_links_to_the_others(
-    client, article
-):
+def test_the_thread_shows_one_page_of_top_level_comments_with_links_to_the_others(client, article):
     publish_thread(article, COMMENTS_PER_PAGE * (PAGES - 1) + 1)
 
     first = html_tree(client.get(article.get_absolute_url()))
@@ -110,9 +108,7 @@ def test_the_thread_shows_one_page_of_top_level_comments_with_links_to_the_other
     assert "3 " not in first.by_id("comments-heading").text[:2]
 
 
-def test_a_reply_on_a_later_page_of_the_thread_returns_the_reader_to_that_page(
-    client, article
-):
+def test_a_reply_on_a_later_page_of_the_thread_returns_the_reader_to_that_page(client, article):
     comments = publish_thread(article, COMMENTS_PER_PAGE + 10)
     on_page_two = comments[COMMENTS_PER_PAGE + 5]
     page_two = html_tree(client.get(article.get_absolute_url() + "?comments-page=2"))
@@ -122,9 +118,7 @@ def test_a_reply_on_a_later_page_of_the_thread_returns_the_reader_to_that_page(
     response = post_comment(client, article, parent=str(on_page_two.pk), body="My reply.")
 
     reply = Comment.objects.get(body="My reply.")
-    assert response.url == (
-        f"{article.get_absolute_url()}?comments-page=2#comment-{reply.pk}"
-    )
+    assert response.url == (f"{article.get_absolute_url()}?comments-page=2#comment-{reply.pk}")
     assert reply.pk in shown_ids(client, response.url.split("#")[0])
 
 
@@ -146,9 +140,7 @@ def test_view_on_site_in_the_admin_opens_the_page_of_the_thread_with_the_comment
     admin = django_user_model.objects.create_superuser("root", "root@example.org", "x")
     content_type = ContentType.objects.get_for_model(Comment)
 
-    response = logged_in(admin).get(
-        reverse("admin:view_on_site", args=[content_type.pk, last.pk])
-    )
+    response = logged_in(admin).get(reverse("admin:view_on_site", args=[content_type.pk, last.pk]))
 
     assert response.url.endswith(f"{article.get_absolute_url()}?comments-page=2#comment-{last.pk}")
 
