@@ -4,11 +4,8 @@ Pages and articles mix CommentsMixin into their detail views, so a comment is
 posted to the address of the page it is on, and a form with mistakes is shown
 again on that page with the reader's text kept."""
 
-from collections import defaultdict
-
 from django.contrib import messages
 from django.core import signing
-from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
@@ -23,6 +20,7 @@ from niromp_site.content import with_targets
 from . import notifications, services
 from .forms import PARENT_NOT_FOUND, REPLY_TOO_DEEP, CommentForm, ReportForm
 from .models import Comment
+from .threads import PAGE_PARAMETER, build_thread, comment_url
 
 # What the reader is told when the rules refuse their comment: (field or None
 # for the whole form, message, HTTP status). The text they typed is shown back.
@@ -78,40 +76,6 @@ def pending_ids(request) -> list[int]:
     return [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
 
 
-def build_thread(target, own_pending: list[int]) -> tuple[list[Comment], int]:
-    """Published comments (and the reader's own held ones) as a tree, oldest
-    first, each marked with whether a reader may reply to it; returns the
-    top-level comments and the number published."""
-    visible = list(
-        Comment.objects.for_target(target)
-        .filter(
-            Q(status=Comment.Status.PUBLISHED)
-            | Q(pk__in=own_pending, status=Comment.Status.HELD)
-            # Caught by the honeypot: its sender sees it held, like any other,
-            # so a bot cannot tell it was caught.
-            | Q(pk__in=own_pending, status=Comment.Status.SPAM, verdict=Comment.Verdict.UNCHECKED)
-            # Rejected, but its published replies were kept: a placeholder.
-            | Q(status=Comment.Status.REJECTED, replies__status=Comment.Status.PUBLISHED)
-        )
-        .distinct()
-        .order_by("submitted_at", "pk")
-    )
-    open_for_comments = services.comments_open(target)
-    by_id = {comment.pk: comment for comment in visible}
-    replies = defaultdict(list)
-    roots = []
-    for comment in visible:
-        comment.thread_replies = replies[comment.pk]
-        comment.is_removed = comment.status == Comment.Status.REJECTED
-        comment.can_reply = services.can_reply(comment, open_for_comments=open_for_comments)
-        if comment.parent_id in by_id:
-            replies[comment.parent_id].append(comment)
-        else:
-            roots.append(comment)
-    published = sum(1 for comment in visible if comment.is_published)
-    return roots, published
-
-
 class CommentsMixin:
     """For a DetailView of a page or an article: shows its comments and
     takes new ones by POST to the same address."""
@@ -136,15 +100,18 @@ class CommentsMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         target = self.object
-        roots, count = build_thread(target, pending_ids(self.request))
+        thread = build_thread(target, pending_ids(self.request))
+        thread_page = thread.paginate(self.request.GET.get(PAGE_PARAMETER))
         form = kwargs.get("comment_form") or self.get_comment_form()
         reply_to = None
         parent_id = as_id(form["parent"].value())
         if parent_id is not None:
             reply_to = Comment.objects.for_target(target).published().filter(pk=parent_id).first()
         context.update(
-            comments=roots,
-            comment_count=count,
+            comments=thread_page.object_list,
+            comments_page=thread_page,
+            comments_page_parameter=PAGE_PARAMETER,
+            comment_count=thread.published,
             comment_form=form,
             comments_open=services.comments_open(target),
             reply_to=reply_to,
@@ -186,7 +153,7 @@ class CommentsMixin:
             "it will appear here once a moderator has approved it.",
             extra_tags="signposting",
         )
-        response = HttpResponseRedirect(f"{target.get_absolute_url()}#comment-{comment.pk}")
+        response = HttpResponseRedirect(comment_url(comment))
         own = [*pending_ids(request), comment.pk][-20:]
         _set_signed(response, request, PENDING_COOKIE, own, PENDING_MAX_AGE)
         if data["remember"]:

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from .models import Page
 
@@ -30,7 +31,8 @@ def main_menu(request) -> list[dict]:
 
 
 def site(request):
-    """What every public page's head, header and footer need, in one query."""
+    """What every public page's head, header and footer need, in one query
+    (made only when a template shows the menu)."""
     base = canonical_base(request)
     page_number = request.GET.get("page", "")
     canonical_url = base + request.path
@@ -41,5 +43,6 @@ def site(request):
         "site_short_name": SITE_SHORT_NAME,
         "canonical_base": base,
         "canonical_url": canonical_url,
-        "main_menu": main_menu(request),
+        # Read only by templates that show the menu (robots.txt does not).
+        "main_menu": SimpleLazyObject(lambda: main_menu(request)),
     }

@@ -130,7 +130,7 @@ def assert_answered(client, address):
 
 def test_the_admin_has_date_hierarchies_to_attack():
     models = {model for model, _ in date_hierarchy_admins()}
-    assert {Comment, Article} <= models
+    assert Article in models  # comments have none: its list of years reads every row
 
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=lambda attack: query("", attack))
