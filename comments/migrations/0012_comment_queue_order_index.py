@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0008_comment_reports'),
+        ('comments', '0011_reader_notifications'),
         ('pages', '0007_single_line_titles'),
     ]
 
