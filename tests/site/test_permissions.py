@@ -36,9 +36,9 @@ MODERATORS = {
 }
 EDITORS = {
     f"pages.{action}_{model}"
-    for model in ["page", "article", "document", "redirect"]
+    for model in ["page", "article", "document", "redirect", "event"]
     for action in ["add", "change", "delete", "view"]
-}
+} | {"pages.change_region", "pages.view_region"}  # the nine regions are fixed
 
 
 def permissions_of(group) -> set[str]:
