@@ -115,7 +115,10 @@ class EventsPageMixin:
     past events and keep their addresses (/events/<slug>/)."""
 
     def events_page(self):
-        return Page.objects.published().filter(slug="events", parent=None).first()
+        if not hasattr(self, "_events_page"):
+            pages = Page.objects.published().filter(slug="events", parent=None)
+            self._events_page = pages.first()
+        return self._events_page
 
     def get_context_data(self, **kwargs):
         page = self.events_page()
@@ -135,7 +138,9 @@ class UpcomingEventsView(EventsPageMixin, ListView):
         return summary_only(Event.objects.published().upcoming())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(heading="Upcoming events", past=False, **kwargs)
+        page = self.events_page()
+        heading = page.title if page else "Events"
+        return super().get_context_data(heading=heading, past=False, **kwargs)
 
 
 class PastEventsView(EventsPageMixin, ListView):

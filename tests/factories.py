@@ -99,7 +99,11 @@ def comment_data(**overrides: str) -> dict[str, str]:
 
 
 def post_comment(
-    client: Client, target: Page | Article | Event, *, environ: dict[str, str] | None = None, **fields: str
+    client: Client,
+    target: Page | Article | Event,
+    *,
+    environ: dict[str, str] | None = None,
+    **fields: str,
 ) -> HttpResponse:
     """Send the comment form on `target`'s page as a reader's browser does:
     `fields` over `comment_data()`, `environ` as request headers

@@ -58,9 +58,7 @@ def mixed_events():
 HIDDEN = ["draft-meeting", "scheduled-meeting"]
 
 
-def test_the_lists_and_the_region_page_show_only_published_events_in_order(
-    client, mixed_events
-):
+def test_the_lists_and_the_region_page_show_only_published_events_in_order(client, mixed_events):
     upcoming = client.get("/events/")
     assert titles(upcoming) == ["Community of Practice", "Annual conference"]
     cancelled = html_tree(upcoming).find("p", class_="event-status")
