@@ -76,7 +76,7 @@ def test_the_lists_and_the_region_page_show_only_published_events_in_order(clien
 
 
 def test_the_feeds_and_the_sitemap_hold_only_published_events(client, mixed_events):
-    later, sooner, past = mixed_events
+    later, sooner, _ = mixed_events
     for url in ["/events/calendar.ics", "/regions/north-east/calendar.ics"]:
         events = parsed(client.get(url)).events
         assert [e["SUMMARY"] for e in events] == [
@@ -219,7 +219,7 @@ def test_the_iroconf17_feedback_stays_filed_under_past_events(client, seeded):
 
     past = html_tree(client.get("/events/past/"))
     link = past.find("a", href="/events/iroconf17/")
-    assert link.text == "#IROConf17 – not to stop questioning"
+    assert link.text == "#IROConf17 \u2013 not to stop questioning"
 
     feedback = visible_text(client.get("/events/iroconf17/"))
     assert "Speakers were interesting and raised many issues" in feedback
