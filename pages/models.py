@@ -388,7 +388,9 @@ class Event(Publishable):
         errors = {}
         if self.slug in EVENT_RESERVED_SLUGS:
             errors["slug"] = "This address is used by the events pages."
-        elif Page.objects.filter(slug=self.slug, parent__slug="events", parent__parent=None):
+        elif Page.objects.filter(
+            slug=self.slug, parent__slug="events", parent__parent=None
+        ).exists():
             errors["slug"] = "A page filed under Events already has this address."
         if self.start and self.end and self.end < self.start:
             errors["end"] = "The end must be after the start."

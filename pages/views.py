@@ -111,8 +111,9 @@ class ArticleDetailView(PreviewMixin, CommentsMixin, DetailView):
 class EventsPageMixin:
     """The Events page editors write (the top-level page "events", seeded from
     the old site) introduces the events lists at its own address, /events/;
-    the pages filed under it (the #IROConf17 feedback) are listed with the
-    past events and keep their addresses (/events/<slug>/)."""
+    the pages filed under it (the #IROConf17 feedback, which has no date to
+    make it an event) are listed as earlier events and keep their addresses
+    (/events/<slug>/)."""
 
     def events_page(self):
         if not hasattr(self, "_events_page"):
@@ -127,7 +128,7 @@ class EventsPageMixin:
 
 
 def summary_only(events):
-    return events.prefetch_related("regions").defer("body", "description")
+    return events.defer("body", "description")
 
 
 class UpcomingEventsView(EventsPageMixin, ListView):
@@ -179,11 +180,12 @@ def event_ics(request, slug):
     events = Event.objects.all()
     if not (request.user.is_staff and request.user.has_perm("pages.view_event")):
         events = events.published()
-    event = get_object_or_404(events.prefetch_related("regions"), slug=slug)
+    event = get_object_or_404(events, slug=slug)
     cal = calendar.calendar([event], base_url=canonical_base(request))
     response = calendar.ics_response(cal, filename=f"{event.slug}.ics")
     if not event.is_public:
         add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex"
     return response
 
 

@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from comments.models import Comment
-from pages.models import Article, Document, Page
+from pages.models import Article, Document, Event, Page
 
 SEED_FIXTURES = ["documents", "pages", "articles", "comments"]
 
@@ -14,7 +14,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        if any(model.objects.exists() for model in (Page, Article, Document, Comment)):
+        if any(model.objects.exists() for model in (Page, Article, Event, Document, Comment)):
             self.stdout.write("Content already present; the seed was not loaded.")
             return
         call_command("loaddata", *SEED_FIXTURES, verbosity=options["verbosity"])
