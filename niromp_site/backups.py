@@ -50,6 +50,7 @@ ARCHIVE_NAME = re.compile(r"^niromp-backup-\d{8}T\d{6}Z\.tar\.gz$")
 CONTENT_MODELS = (
     "pages.Page",
     "pages.Article",
+    "pages.Event",
     "pages.Document",
     "pages.Redirect",
     "comments.Comment",

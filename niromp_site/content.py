@@ -17,6 +17,7 @@ class ContentKind(NamedTuple):
 CONTENT_KINDS = (
     ContentKind("page", "pages.Page", "Pages"),
     ContentKind("article", "pages.Article", "News and press releases"),
+    ContentKind("event", "pages.Event", "Events"),
 )
 CONTENT_FIELDS = tuple(kind.field for kind in CONTENT_KINDS)
 

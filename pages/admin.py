@@ -25,7 +25,7 @@ from reversion_compare.admin import CompareVersionAdmin
 
 from . import services
 from .forms import DocumentForm
-from .models import Article, Document, Page, Redirect
+from .models import Article, Document, Event, Page, Redirect, Region
 from .sanitise import SanitisedHTMLField, words_of
 
 # What the editor offers is what the sanitiser keeps (pages/sanitise.py).
@@ -187,6 +187,11 @@ class ContentAdmin(VersionAdmin):
             kwargs["widget"] = SHORT_TEXTAREA
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "regions":  # nine of them: tick boxes read best
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         if "publish_at" in form.base_fields:
@@ -235,15 +240,70 @@ class PageAdmin(ContentAdmin):
 @admin.register(Article)
 class ArticleAdmin(ContentAdmin):
     list_display = ["title", "kind", "byline", "status", is_live, publish_time]
-    list_filter = ["kind", "status"]
+    list_filter = ["kind", "status", "regions"]
     search_fields = ["title", "summary", "body", "byline"]
     date_hierarchy = "publish_at"
     fieldsets = [
-        (None, {"fields": ["kind", "title", "slug", "byline", "summary", "body", "description"]}),
+        (
+            None,
+            {
+                "fields": [
+                    *["kind", "title", "slug", "byline", "summary", "body", "description"],
+                    "regions",
+                ]
+            },
+        ),
         ("Press release", {"fields": ["press_contact", "notes_to_editors"]}),
         ("Publishing", {"fields": ["status", "publish_at", "comments_open"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+
+@admin.register(Event)
+class EventAdmin(ContentAdmin):
+    list_display = [
+        "title",
+        "kind",
+        "start",
+        "event_status",
+        "status",
+        is_live,
+        publish_time,
+    ]
+    list_filter = ["kind", "event_status", "status", "regions"]
+    search_fields = ["title", "body", "location", "description"]
+    date_hierarchy = "start"
+    fieldsets = [
+        (None, {"fields": ["kind", "title", "slug", "start", "end", "location", "regions"]}),
+        (None, {"fields": ["body", "description", "booking_url", "by_invitation"]}),
+        ("Publishing", {"fields": ["event_status", "status", "publish_at", "comments_open"]}),
+        ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    @admin.display(description=f"start ({UK_TIME})", ordering="start")
+    def start(self, obj):
+        return obj.start
+
+
+@admin.register(Region)
+class RegionAdmin(VersionAdmin):
+    """The nine regions are made by a migration; editors fill in what is known."""
+
+    formfield_overrides = ContentAdmin.formfield_overrides
+    list_display = ["name", "chair", "vice_chair", "contact", "updated_at"]
+    search_fields = ["name", "chair", "vice_chair"]
+    fields = ["name", "slug", "introduction", "chair", "vice_chair", "contact", "updated_at"]
+    readonly_fields = ["name", "slug", "updated_at"]
+    view_on_site = True
+
+    class Media:
+        js = ["js/prose-editor-labels.js"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Document)
@@ -282,4 +342,4 @@ class DocumentAdmin(VersionAdmin):
 class RedirectAdmin(admin.ModelAdmin):
     list_display = ["old_path", "target", "created_at"]
     search_fields = ["old_path"]
-    raw_id_fields = ["page", "article"]
+    raw_id_fields = ["page", "article", "event"]

@@ -6,8 +6,11 @@ from .models import Page
 
 SITE_NAME = "National Independent Reviewing Officer Managers Partnership"
 SITE_SHORT_NAME = "NIROMP"
-# The news list is not a Page, so it takes a fixed place in the menu order.
+# The news, events and regions lists are not Pages, so each takes a fixed
+# place in the menu order (events: unless the Events page has its own).
 NEWS_MENU_ORDER = 50
+EVENTS_MENU_ORDER = 30
+REGIONS_MENU_ORDER = 80
 
 
 def canonical_base(request) -> str:
@@ -19,6 +22,9 @@ def main_menu(request) -> list[dict]:
     pages = Page.objects.published().filter(parent=None, menu_order__isnull=False)
     items = [(page.menu_order, page.title, page.get_absolute_url()) for page in pages]
     items.append((NEWS_MENU_ORDER, "News", reverse("pages:news")))
+    items.append((REGIONS_MENU_ORDER, "Regions", reverse("pages:regions")))
+    if not any(url == reverse("pages:events") for _, _, url in items):
+        items.append((EVENTS_MENU_ORDER, "Events", reverse("pages:events")))
     items.sort(key=lambda item: item[0])
     return [
         {

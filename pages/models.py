@@ -1,7 +1,9 @@
+import zoneinfo
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from niromp_site.content import exactly_one_content, points_at_content
 
@@ -20,6 +22,7 @@ RESERVED_SLUGS = frozenset(
         "robots.txt",
         "home",
         "healthz",
+        "regions",
     }
 )
 
@@ -262,6 +265,9 @@ class Article(Publishable):
         help_text="Press releases: how journalists reach the press office.",
     )
     notes_to_editors = SanitisedHTMLField(blank=True)
+    regions = models.ManyToManyField(
+        "Region", blank=True, related_name="articles", help_text="The regions it is about."
+    )
 
     class Meta:
         ordering = ["-publish_at"]
@@ -280,8 +286,155 @@ class Article(Publishable):
             raise ValidationError({"slug": "This address is used by the news pages."})
 
 
+class Region(models.Model):
+    """One of the nine regions of England the partnership is organised in
+    (made by a migration). Always public; editors fill in what is known."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Position in lists.")
+    introduction = SanitisedHTMLField(blank=True)
+    chair = models.CharField(max_length=200, blank=True, help_text="The elected Chair.")
+    vice_chair = models.CharField(
+        "vice chair", max_length=200, blank=True, help_text="The elected Vice Chair."
+    )
+    contact = models.CharField(
+        "contact route",
+        max_length=300,
+        blank=True,
+        help_text="How readers reach the region (an address, a web page or a telephone "
+        "number), as published. Never a person's private e-mail address.",
+    )
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.updated_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("pages:region", kwargs={"slug": self.slug})
+
+
+class EventQuerySet(PublishedQuerySet):
+    def upcoming(self):
+        """Not over yet (an event under way is still upcoming), soonest first."""
+        return self.filter(end__gte=timezone.now()).order_by("start", "pk")
+
+    def past(self):
+        return self.filter(end__lt=timezone.now()).order_by("-start", "-pk")
+
+
+# Addresses under /events/ that an event's slug would shadow.
+EVENT_RESERVED_SLUGS = frozenset({"past", "calendar", "page", "feed"})
+
+
+class Event(Publishable):
+    """A conference, a Community of Practice session, a regional or national meeting."""
+
+    class Kind(models.TextChoices):
+        CONFERENCE = "conference", "Conference"
+        COMMUNITY_OF_PRACTICE = "community-of-practice", "Community of Practice session"
+        REGIONAL_MEETING = "regional-meeting", "Regional meeting"
+        NATIONAL_MEETING = "national-meeting", "National meeting"
+
+    class EventStatus(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        CANCELLED = "cancelled", "Cancelled"
+        POSTPONED = "postponed", "Postponed"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.CONFERENCE)
+    start = models.DateTimeField(help_text="UK time (Europe/London).")
+    end = models.DateTimeField(help_text="UK time (Europe/London).")
+    location = models.CharField(
+        "online or venue",
+        max_length=300,
+        help_text='"Online", or the venue\'s name and address.',
+    )
+    regions = models.ManyToManyField(
+        Region, blank=True, related_name="events", help_text="The regions it is for."
+    )
+    body = SanitisedHTMLField("details", blank=True)
+    booking_url = models.URLField(
+        "booking address", max_length=500, blank=True, help_text="Where readers book a place."
+    )
+    by_invitation = models.BooleanField(
+        "by invitation", default=False, help_text="Places are by invitation only."
+    )
+    event_status = models.CharField(
+        "event status",
+        max_length=10,
+        choices=EventStatus.choices,
+        default=EventStatus.SCHEDULED,
+        help_text="Cancelled and postponed events say so wherever they are listed.",
+    )
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start"]
+        constraints = [models.UniqueConstraint(fields=["slug"], name="unique_event_slug")]
+        indexes = [models.Index(fields=["status", "publish_at", "end"])]
+
+    def get_absolute_url(self):
+        return reverse("pages:event", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.slug in EVENT_RESERVED_SLUGS:
+            errors["slug"] = "This address is used by the events pages."
+        elif Page.objects.filter(
+            slug=self.slug, parent__slug="events", parent__parent=None
+        ).exists():
+            errors["slug"] = "A page filed under Events already has this address."
+        if self.start and self.end and self.end < self.start:
+            errors["end"] = "The end must be after the start."
+        if self.booking_url and self.by_invitation:
+            errors["by_invitation"] = "Give a booking address or choose by invitation, not both."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.event_status == self.EventStatus.CANCELLED
+
+    @property
+    def is_past(self) -> bool:
+        return self.end < timezone.now()
+
+    @property
+    def is_postponed(self) -> bool:
+        return self.event_status == self.EventStatus.POSTPONED
+
+    @property
+    def when(self) -> str:
+        """Start and end in UK time, with the zone for readers elsewhere:
+        "Tuesday 3 March 2026, 10:00 to 12:30 GMT"."""
+        return uk_time_span(self.start, self.end)
+
+
+UK = zoneinfo.ZoneInfo("Europe/London")
+
+
+def uk_time_span(start, end) -> str:
+    start, end = start.astimezone(UK), end.astimezone(UK)
+    day = "l j F Y"
+    if start.date() == end.date():
+        return f"{dateformat.format(start, day)}, {start:%H:%M} to {end:%H:%M} {end.tzname()}"
+    # Over two days the zone can change between them (the clocks go forward or back).
+    first = f"{dateformat.format(start, day)}, {start:%H:%M}"
+    if start.tzname() != end.tzname():
+        first += f" {start.tzname()}"
+    return f"{first} to {dateformat.format(end, day)}, {end:%H:%M} {end.tzname()}"
+
+
 class Redirect(points_at_content(on_delete=models.CASCADE)):
-    """An old address of a page or article, kept when its slug changes, so
+    """An old address of a page, article or event, kept when its slug changes, so
     links and bookmarks keep working (301 to wherever it lives now)."""
 
     old_path = models.CharField(max_length=500, unique=True)

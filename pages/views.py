@@ -7,7 +7,9 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from comments.views import CommentsMixin
 
-from .models import Article, Document, Page
+from . import calendar
+from .context_processors import canonical_base
+from .models import Article, Document, Event, Page, Region
 
 
 class PreviewMixin:
@@ -53,11 +55,17 @@ class PageDetailView(PreviewMixin, CommentsMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         page = self.object
+        if page.path == REGIONS_LISTED_ON:
+            kwargs["regions"] = list(Region.objects.only("name", "slug"))
         return super().get_context_data(
             documents=list(page.documents.all()),
             children=list(page.children.published().order_by("menu_order", "title")),
             **kwargs,
         )
+
+
+# The page whose body is written around the list of regions (it lists the nine by name).
+REGIONS_LISTED_ON = "contact-us"
 
 
 class HomeView(PageDetailView):
@@ -95,6 +103,128 @@ class ArticleDetailView(PreviewMixin, CommentsMixin, DetailView):
 
     def get_queryset(self):
         return self.visible()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(regions=list(self.object.regions.all()), **kwargs)
+
+
+class EventsPageMixin:
+    """The Events page editors write (the top-level page "events", seeded from
+    the old site) introduces the events lists at its own address, /events/;
+    the pages filed under it (the #IROConf17 feedback, which has no date to
+    make it an event) are listed as earlier events and keep their addresses
+    (/events/<slug>/)."""
+
+    def events_page(self):
+        if not hasattr(self, "_events_page"):
+            pages = Page.objects.published().filter(slug="events", parent=None)
+            self._events_page = pages.first()
+        return self._events_page
+
+    def get_context_data(self, **kwargs):
+        page = self.events_page()
+        earlier = list(page.children.published().order_by("menu_order", "title")) if page else []
+        return super().get_context_data(events_page=page, earlier_pages=earlier, **kwargs)
+
+
+def summary_only(events):
+    return events.defer("body", "description")
+
+
+class UpcomingEventsView(EventsPageMixin, ListView):
+    template_name = "pages/event_list.html"
+    context_object_name = "events"
+
+    def get_queryset(self):
+        return summary_only(Event.objects.published().upcoming())
+
+    def get_context_data(self, **kwargs):
+        page = self.events_page()
+        heading = page.title if page else "Events"
+        return super().get_context_data(heading=heading, past=False, **kwargs)
+
+
+class PastEventsView(EventsPageMixin, ListView):
+    template_name = "pages/event_list.html"
+    context_object_name = "events"
+    paginate_by = 10
+
+    def get_queryset(self):
+        return summary_only(Event.objects.published().past())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading="Past events", past=True, **kwargs)
+
+
+class EventDetailView(PreviewMixin, CommentsMixin, DetailView):
+    model = Event
+    context_object_name = "event"
+
+    def get_queryset(self):
+        return self.visible()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(regions=list(self.object.regions.all()), **kwargs)
+
+
+def event_or_page(request, slug):
+    """/events/<slug>/: an event, or a page filed under the Events page, whose
+    address predates events (Event.clean keeps the two apart)."""
+    if Event.objects.filter(slug=slug).exists():
+        return EventDetailView.as_view()(request, slug=slug)
+    return PageDetailView.as_view()(request, path=f"events/{slug}")
+
+
+def event_ics(request, slug):
+    """One event to add to a calendar; staff who may view events preview drafts."""
+    events = Event.objects.all()
+    if not (request.user.is_staff and request.user.has_perm("pages.view_event")):
+        events = events.published()
+    event = get_object_or_404(events, slug=slug)
+    cal = calendar.calendar([event], base_url=canonical_base(request))
+    response = calendar.ics_response(cal, filename=f"{event.slug}.ics")
+    if not event.is_public:
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def events_calendar(request, region_slug=None):
+    """The upcoming events (of one region) as a calendar to subscribe to."""
+    events = Event.objects.published().upcoming()
+    name = "NIROMP events"
+    if region_slug is not None:
+        region = get_object_or_404(Region, slug=region_slug)
+        events = events.filter(regions=region)
+        name = f"NIROMP events: {region.name}"
+    cal = calendar.calendar(events, base_url=canonical_base(request), name=name)
+    return calendar.ics_response(cal)
+
+
+class RegionListView(ListView):
+    model = Region
+    context_object_name = "regions"
+    template_name = "pages/region_list.html"
+
+
+# How many past events and news items a region's page lists.
+REGION_RECENT = 10
+
+
+class RegionDetailView(DetailView):
+    model = Region
+    context_object_name = "region"
+
+    def get_context_data(self, **kwargs):
+        region = self.object
+        events = summary_only(Event.objects.published().filter(regions=region))
+        news = Article.objects.published().filter(regions=region)
+        return super().get_context_data(
+            upcoming_events=list(events.upcoming()),
+            past_events=list(events.past()[:REGION_RECENT]),
+            articles=list(news[:REGION_RECENT]),
+            **kwargs,
+        )
 
 
 class RobotsView(TemplateView):

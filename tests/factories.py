@@ -25,10 +25,11 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
+from django.utils.text import slugify
 
 from comments import services
 from comments.models import Comment
-from pages.models import Article, Page, Status
+from pages.models import Article, Event, Page, Status
 
 READER_NAME = "Alex Reader"
 COMMENT_TEXT = "A thoughtful comment."
@@ -57,6 +58,22 @@ def make_article(**fields: Any) -> Article:
     return Article.objects.create(**fields)
 
 
+def make_event(*, days_ahead: float = 30, hours: float = 2, **fields: Any) -> Event:
+    """An event published a minute ago, starting `days_ahead` days from now
+    (negative: in the past) and lasting `hours`, unless told otherwise."""
+    fields.setdefault("title", "An event")
+    fields.setdefault("slug", slugify(fields["title"]))
+    fields.setdefault("status", Status.PUBLISHED)
+    fields.setdefault("publish_at", timezone.now() - timedelta(minutes=1))
+    fields.setdefault("start", timezone.now() + timedelta(days=days_ahead))
+    fields.setdefault("end", fields["start"] + timedelta(hours=hours))
+    fields.setdefault("location", "Online")
+    regions = fields.pop("regions", [])
+    event = Event.objects.create(**fields)
+    event.regions.set(regions)
+    return event
+
+
 # Comments ------------------------------------------------------------------
 
 
@@ -82,7 +99,11 @@ def comment_data(**overrides: str) -> dict[str, str]:
 
 
 def post_comment(
-    client: Client, target: Page | Article, *, environ: dict[str, str] | None = None, **fields: str
+    client: Client,
+    target: Page | Article | Event,
+    *,
+    environ: dict[str, str] | None = None,
+    **fields: str,
 ) -> HttpResponse:
     """Send the comment form on `target`'s page as a reader's browser does:
     `fields` over `comment_data()`, `environ` as request headers

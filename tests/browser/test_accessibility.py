@@ -15,7 +15,14 @@ from axe_playwright_python.sync_playwright import Axe
 from tests.browser.conftest import AXE_OPTIONS
 from tests.helpers import SEEDED_URLS
 
-PAGES = [*SEEDED_URLS, "/news/", "/news/press-releases/"]
+PAGES = [
+    *SEEDED_URLS,
+    "/news/",
+    "/news/press-releases/",
+    "/events/past/",
+    "/regions/",
+    "/regions/north-east/",
+]
 NOT_FOUND = "/no-such-page/"
 # States of the comment form, each reached the way a reader reaches it.
 FORM_ERRORS = "comment form with errors"

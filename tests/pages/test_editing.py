@@ -206,35 +206,35 @@ def test_a_deleted_page_can_be_recovered(client, editor_client):
     admin_add(
         editor_client,
         "page",
-        title="Regions",
-        slug="regions",
-        body="<p>Nine regions.</p>",
+        title="Members",
+        slug="members",
+        body="<p>Our members.</p>",
         status=Status.PUBLISHED,
         publish_at=timezone.now() - timedelta(minutes=1),
     )
-    page = Page.objects.get(slug="regions")
+    page = Page.objects.get(slug="members")
     response = editor_client.post(f"/admin/pages/page/{page.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
-    assert not Page.objects.filter(slug="regions").exists()
-    assert client.get("/regions/").status_code == 404
+    assert not Page.objects.filter(slug="members").exists()
+    assert client.get("/members/").status_code == 404
 
     recover_list = editor_client.get("/admin/pages/page/recover/")
     assert recover_list.status_code == 200
     deleted = Version.objects.get_deleted(Page).get()
-    assert deleted.object_repr == "Regions"
+    assert deleted.object_repr == "Members"
     recover_url = f"/admin/pages/page/recover/{deleted.pk}/"
     assert recover_url in recover_list.text
 
     recover_form = editor_client.get(recover_url)
     assert recover_form.status_code == 200
-    assert not Page.objects.filter(slug="regions").exists()  # showing the form recovers nothing
+    assert not Page.objects.filter(slug="members").exists()  # showing the form recovers nothing
     response = editor_client.post(recover_url, form_data(recover_form))
     assert response.status_code == 302, form_errors(response)
 
-    assert Page.objects.get(slug="regions").pk == page.pk
-    response = client.get("/regions/")
+    assert Page.objects.get(slug="members").pk == page.pk
+    response = client.get("/members/")
     assert response.status_code == 200
-    assert "Nine regions." in visible_text(response)
+    assert "Our members." in visible_text(response)
 
 
 # --- The sanitiser, on every write path --------------------------------------------------

@@ -65,6 +65,7 @@ def test_navigation_reaches_every_top_level_section(client, seeded, url):
         "/events/",
         "/partners/",
         "/news/",
+        "/regions/",
         "/contact-us/",
     ]:
         assert f'href="{target}"' in nav

@@ -100,10 +100,10 @@ def test_published_content_is_not_a_preview_even_for_an_editor(editor_client, ki
 
 
 def test_a_page_under_a_draft_section_is_previewed_by_staff_only(client, editor_client):
-    section = make_page(title="Regions", status=Status.DRAFT)
+    section = make_page(title="Areas", status=Status.DRAFT)
     make_page(title="North West", parent=section, body="<p>The North West region.</p>")
-    assert client.get("/regions/north-west/").status_code == 404
-    response = editor_client.get("/regions/north-west/")
+    assert client.get("/areas/north-west/").status_code == 404
+    response = editor_client.get("/areas/north-west/")
     assert_preview(response)
     assert "The North West region." in visible_text(response)
 
@@ -121,14 +121,14 @@ def test_changing_a_published_pages_slug_redirects_the_old_address(client, edito
 
 
 def test_renaming_a_section_redirects_the_pages_under_it(client, editor_client):
-    section = make_page(title="Events")
+    section = make_page(title="Conferences")
     make_page(title="Conference", parent=section)
     admin_change(editor_client, section, slug="gatherings")
 
-    response = client.get("/events/conference/")
+    response = client.get("/conferences/conference/")
     assert response.status_code == 301
     assert response["Location"] == "/gatherings/conference/"
-    assert client.get("/events/")["Location"] == "/gatherings/"
+    assert client.get("/conferences/")["Location"] == "/gatherings/"
     assert client.get("/gatherings/conference/").status_code == 200
 
 
@@ -258,13 +258,13 @@ def test_an_old_address_of_content_now_a_draft_is_not_found(client, editor_clien
 
 
 def test_an_old_address_of_a_page_in_a_section_now_a_draft_is_not_found(client, editor_client):
-    section = make_page(title="Events")
+    section = make_page(title="Conferences")
     make_page(title="Conference", parent=section)
     admin_change(editor_client, section, slug="gatherings")
-    assert client.get("/events/conference/").status_code == 301
+    assert client.get("/conferences/conference/").status_code == 301
 
     admin_change(editor_client, section, status=Status.DRAFT)
     assert client.get("/gatherings/conference/").status_code == 404
     # Not a 301 to an address that is itself not found.
-    assert client.get("/events/conference/").status_code == 404
-    assert client.get("/events/").status_code == 404
+    assert client.get("/conferences/conference/").status_code == 404
+    assert client.get("/conferences/").status_code == 404

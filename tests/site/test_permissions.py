@@ -15,13 +15,15 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils.timezone import now
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 from comments import contact
-from pages.models import Article, Document, Page, Redirect, Status
+from pages.models import Article, Document, Event, Page, Redirect, Region, Status
 from tests.factories import (
     make_article,
+    make_event,
     make_moderator,
     make_page,
     make_staff,
@@ -40,9 +42,9 @@ MODERATORS = {
 }
 EDITORS = {
     f"pages.{action}_{model}"
-    for model in ["page", "article", "document", "redirect"]
+    for model in ["page", "article", "document", "redirect", "event"]
     for action in ["add", "change", "delete", "view"]
-}
+} | {"pages.change_region", "pages.view_region"}  # the nine regions are fixed
 
 
 def permissions_of(group) -> set[str]:
@@ -78,7 +80,7 @@ ADMIN_URLS = [
     ("/admin/comments/contactmessage/{message}/delete/", {**NOBODY, "superuser": DENIED}),
     *[
         (url.format(model=model, pk=f"{{{model}}}"), CONTENT)
-        for model in ["page", "article", "document"]
+        for model in ["page", "article", "document", "event"]
         for url in [
             "/admin/pages/{model}/",
             "/admin/pages/{model}/add/",
@@ -111,6 +113,7 @@ def things(db):
         "message": message.pk,
         "page": page.pk,
         "article": article.pk,
+        "event": make_event(title="Regional meeting").pk,
         "document": document.pk,
         "comment": comment.pk,
         "user": user.pk,
@@ -241,6 +244,8 @@ def with_history(things):
     draft_article = make_article(title="Embargoed news", status=Status.DRAFT)
     document = Document.objects.create(title="Draft report", slug="draft-report")
     Redirect.objects.create(old_path="/old-secret/", page=draft_page)
+    draft_event = make_event(title="Secret meeting", status=Status.DRAFT)
+    region = Region.objects.first()
     signed = {"user_agent": "test", "http_accept": "*/*", "path_info": "/admin/login/"}
     AccessAttempt.objects.create(**signed, get_data="", post_data="", failures_since_start=1)
     AccessLog.objects.create(**signed)
@@ -249,21 +254,28 @@ def with_history(things):
         Page: draft_page,
         Article: draft_article,
         Document: document,
+        Event: draft_event,
         **{
             model: model.objects.first()
             for model in admin.site._registry
-            if model not in {Page, Article, Document}
+            if model not in {Page, Article, Document, Event}
         },
     }
     versions = {
         Page: revisions_of(draft_page, ["Secret draft", "Secret draft, second wording"]),
         Article: revisions_of(draft_article, ["Embargoed news", "Embargoed news, revised"]),
         Document: revisions_of(document, ["Draft report", "Draft report, revised"]),
+        Event: revisions_of(draft_event, ["Secret meeting", "Secret meeting, moved"]),
+        Region: revisions_of(region, ["", ""]),
     }
     deleted = {
         Page: deleted_version(Page, title="Gone", slug="gone"),
         Article: deleted_version(Article, title="Gone news", slug="gone-news"),
         Document: deleted_version(Document, title="Gone report", slug="gone-report"),
+        Event: deleted_version(
+            Event, title="Gone meeting", slug="gone-meeting", start=now(), end=now()
+        ),
+        # Regions cannot be deleted (the nine are fixed), so none is ever recovered.
     }
     assert all(objects.values()), "every model in the admin needs an object here"
     return objects, versions, deleted
@@ -287,9 +299,9 @@ def history_addresses(kind, objects, versions, deleted):
             found.append((model, f"{base}{obj.pk}/history/compare/{query}"))
         elif versioned and kind == "revision":
             found.append((model, f"{base}{obj.pk}/history/{versions[model][0].pk}/"))
-        elif versioned and kind == "recover list":
+        elif versioned and kind == "recover list" and model in deleted:
             found.append((model, f"{base}recover/"))
-        elif versioned and kind == "recover":
+        elif versioned and kind == "recover" and model in deleted:
             found.append((model, f"{base}recover/{deleted[model].pk}/"))
     return found
 

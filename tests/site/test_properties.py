@@ -397,6 +397,8 @@ prefix = st.sampled_from(
         "/documents/",
         "/about-us/",
         "/events/",
+        "/events/past/",
+        "/regions/",
         "/static/",
         "/media/",
         "/admin/",
@@ -461,7 +463,7 @@ def test_any_address_gives_a_page_a_redirect_or_not_found(
 @given(page=query_value, extra=st.one_of(st.just(""), query_value))
 def test_any_page_number_on_the_news_lists_is_answered(site, page, extra):
     client = Client()
-    for address in ("/news/", "/news/press-releases/"):
+    for address in ("/news/", "/news/press-releases/", "/events/past/"):
         response = client.get(address, {"page": page, "q": extra})
         assert response.status_code in {200, 404}, (page[:100], response.status_code)
         # Raw text after "?": more than DATA_UPLOAD_MAX_NUMBER_FIELDS fields is a 400.

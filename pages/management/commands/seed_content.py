@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from comments.models import Comment
-from pages.models import Article, Document, Page
+from pages.models import Article, Document, Event, Page
 from pages.services import record_first_versions
 
 FIRST_VERSION = "The old site's content, as it was first loaded."
@@ -18,7 +18,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        if any(model.objects.exists() for model in (Page, Article, Document, Comment)):
+        if any(model.objects.exists() for model in (Page, Article, Event, Document, Comment)):
             self.stdout.write("Content already present; the seed was not loaded.")
         else:
             call_command("loaddata", *SEED_FIXTURES, verbosity=options["verbosity"])
