@@ -364,6 +364,9 @@ COMMENTS_DISCARD_RETENTION_DAYS = env.integer("COMMENTS_DISCARD_RETENTION_DAYS",
 COMMENTS_PERSONAL_DATA_RETENTION_DAYS = env.integer(
     "COMMENTS_PERSONAL_DATA_RETENTION_DAYS", 30, minimum=1
 )
+# When purge_comments deletes the text a moderator redacted (kept for the
+# safeguarding lead), unless the lead marked it to be kept.
+REDACTED_ORIGINAL_DAYS = env.integer("REDACTED_ORIGINAL_DAYS", 90, minimum=1)
 # The rules that screen comments for a possible disclosure of harm or identifying
 # details (comments/screening.py); empty: comments/screening_rules.toml.
 SCREENING_RULES_FILE = env.text("SCREENING_RULES_FILE")
