@@ -136,12 +136,22 @@ def lead(db):
     return make_staff("sol", group="Safeguarding lead", email="lead@example.org")
 
 
-def test_the_safeguarding_lead_group_may_moderate_comments_and_nothing_else():
+def test_the_safeguarding_lead_group_may_moderate_comments_and_handle_their_cases_only():
     group = Group.objects.get(name="Safeguarding lead")
 
     codenames = set(group.permissions.values_list("codename", flat=True))
 
-    assert codenames == {"view_comment", "change_comment", "can_moderate", "view_commenthistory"}
+    assert codenames == {
+        "view_comment",
+        "change_comment",
+        "can_moderate",
+        "view_commenthistory",
+        # Redacted originals, case outcomes and the list of cases (test_redaction.py).
+        "view_redactedoriginal",
+        "change_redactedoriginal",
+        "record_outcome",
+        "view_safeguardingcase",
+    }
 
 
 def test_create_staff_account_makes_a_safeguarding_lead(capsys):
