@@ -645,7 +645,7 @@ class SafeguardingCaseAdmin(admin.ModelAdmin):
     comment's own page, where the lead reads it and records what was done.
     A list only: there is nothing to add, change or delete here."""
 
-    list_display = ["case", "open_for", "concerns", "outcome", "comment_status", "on_page"]
+    list_display = ["case", "open_for", "case_concerns", "outcome", "comment_status", "on_page"]
     list_display_links = None
     list_filter = [CaseFilter]
     ordering = ["flagged_at", "pk"]
@@ -711,7 +711,7 @@ class SafeguardingCaseAdmin(admin.ModelAdmin):
         return f"{Outcome(obj.first_outcome).label} ({when})"
 
     @admin.display(description="concerns")
-    def concerns(self, obj):
+    def case_concerns(self, obj):
         return "; ".join(obj.case_concern_labels)
 
     @admin.display(description="comment is", ordering="status")
