@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, OuterRef, Subquery, Value, When
 from django.http import HttpResponseRedirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html, format_html_join
@@ -182,6 +182,8 @@ class CommentAdminForm(forms.ModelForm):
             tuple(int(n) for n in value.split("-")) for value in cleaned.get("redact_spans", [])
         ]
         phrases = (cleaned.get("redact_phrases") or "").splitlines()
+        if "_redact" in self.data and not (spans or any(p.strip() for p in phrases)):
+            raise forms.ValidationError("Tick or type the words to remove.")
         if spans or any(p.strip() for p in phrases):
             if "body" in self.changed_data:
                 raise forms.ValidationError(
@@ -643,7 +645,8 @@ class SafeguardingCaseAdmin(admin.ModelAdmin):
     """The safeguarding lead's list of cases: every comment the screen has
     flagged, open ones (no outcome recorded) oldest first, each linking to the
     comment's own page, where the lead reads it and records what was done.
-    A list only: there is nothing to add, change or delete here."""
+    A list only: there is nothing to add, change or delete here, and a case's
+    own address leads to its comment."""
 
     list_display = ["case", "open_for", "case_concerns", "outcome", "comment_status", "on_page"]
     list_display_links = None
@@ -660,7 +663,6 @@ class SafeguardingCaseAdmin(admin.ModelAdmin):
         cases = (
             super()
             .get_queryset(request)
-            .filter(flagged_at__isnull=False)
             .annotate(
                 closed_at=Subquery(first_outcome.values("at")[:1]),
                 first_outcome=Subquery(first_outcome.values("outcome")[:1]),
@@ -668,15 +670,14 @@ class SafeguardingCaseAdmin(admin.ModelAdmin):
         )
         return with_targets(cases)
 
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        return [
-            path(
-                "",
-                self.admin_site.admin_view(self.changelist_view),
-                name="{}_{}_changelist".format(*info),
-            )
-        ]
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # A case is read and recorded on its comment's own page.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return HttpResponseRedirect(reverse("admin:comments_comment_change", args=[obj.pk]))
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm(SEE_CASES)

@@ -285,9 +285,16 @@ class RedactedOriginal(models.Model):
         return f"Original of comment {self.comment_id} ({self.redacted_at:%d %b %Y})"
 
 
+class CaseManager(models.Manager.from_queryset(CommentQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(flagged_at__isnull=False)
+
+
 class SafeguardingCase(Comment):
     """A flagged comment seen as the safeguarding lead's case: the admin's
     list of open cases (view permission: the Safeguarding lead group)."""
+
+    objects = CaseManager()
 
     class Meta:
         proxy = True

@@ -218,10 +218,13 @@ def redacted(page, moderator):
         ("moderator", f"{CASES}?case=all", 403),
         ("editor", "/admin/comments/comment/{pk}/change/", 403),
         ("editor", "/admin/comments/comment/{pk}/history/", 403),
-        # There is nothing to open, change or delete in the list of cases itself.
-        ("lead", f"{CASES}{{pk}}/change/", 404),
-        ("lead", f"{CASES}{{pk}}/history/", 404),
-        ("lead", f"{CASES}add/", 404),
+        ("moderator", f"{CASES}{{pk}}/change/", 403),
+        ("moderator", f"{CASES}{{pk}}/history/", 403),
+        # Nothing is added, changed or deleted in the list of cases itself; a
+        # case's own address leads to its comment.
+        ("lead", f"{CASES}add/", 403),
+        ("lead", f"{CASES}{{pk}}/delete/", 403),
+        ("lead", f"{CASES}{{pk}}/change/", 302),
         ("lead", "/admin/comments/redactedoriginal/", 404),
     ],
 )
