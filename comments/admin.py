@@ -35,6 +35,9 @@ KEEP_ORIGINALS = "comments.change_redactedoriginal"
 RECORD_OUTCOMES = "comments.record_outcome"
 SEE_CASES = "comments.view_safeguardingcase"
 
+# The read-only inlines' table, without the empty header cells of Django's own.
+READONLY_TABULAR = "admin/comments/readonly_tabular.html"
+
 
 def case_age(comment) -> str:
     """How long a safeguarding case has been open, in its largest unit ("3 days")."""
@@ -43,6 +46,7 @@ def case_age(comment) -> str:
 
 class CommentHistoryInline(admin.TabularInline):
     model = CommentHistory
+    template = READONLY_TABULAR
     fields = ["at", "from_status", "to_status", "actor", "user", "reason", "outcome", "old_text"]
     readonly_fields = [*fields, "case_note"]
     extra = 0
@@ -66,6 +70,7 @@ class CommentReportInline(admin.TabularInline):
     """Readers' reports (never who sent them)."""
 
     model = CommentReport
+    template = READONLY_TABULAR
     fields = ["created_at", "reason", "details", "resolved_at"]
     readonly_fields = fields
     extra = 0
@@ -88,6 +93,7 @@ class RedactedOriginalInline(admin.TabularInline):
     read originals only (get_inline_instances leaves it out for others)."""
 
     model = RedactedOriginal
+    template = READONLY_TABULAR
     fields = ["redacted_at", "redacted_by", "text", "retention"]
     readonly_fields = [*fields, "keep_control"]
     extra = 0

@@ -24,6 +24,16 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = re.compile(r"One-time password: (\S+)")
+# What axe-core checks on every page a browser test scans.
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+    # WCAG 2.2 2.5.8 Target Size (Minimum): off by default in axe-core.
+    "rules": {"target-size": {"enabled": True}},
+    "resultTypes": ["violations"],
+}
 
 
 MISSING = f"no browser at {CHROMIUM} (apt-get install chromium)"
@@ -97,3 +107,14 @@ def sign_in(page, site, role):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(site.url + "/admin/")
+
+
+def axe_report(violations) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"  - {', '.join(map(str, node['target']))}")
+            lines.append(f"    {node['failureSummary']}".replace("\n", "\n    "))
+    return "\n".join(lines)

