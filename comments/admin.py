@@ -1,26 +1,64 @@
 """The moderators' screens: the queue of held comments, and one comment with
 its thread and history. Every action goes through comments.services."""
 
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.timesince import timesince
 
 from niromp_site.content import CONTENT_FIELDS, CONTENT_KINDS, with_targets
 
 from . import services
-from .models import QUEUE_ORDER, Comment, CommentHistory, CommentReport
+from .models import (
+    QUEUE_ORDER,
+    Comment,
+    CommentHistory,
+    CommentReport,
+    Outcome,
+    RedactedOriginal,
+    SafeguardingCase,
+)
+
+# Who may do what beyond moderating (the Safeguarding lead group, and superusers).
+READ_ORIGINALS = "comments.view_redactedoriginal"
+KEEP_ORIGINALS = "comments.change_redactedoriginal"
+RECORD_OUTCOMES = "comments.record_outcome"
+SEE_CASES = "comments.view_safeguardingcase"
+
+# The read-only inlines' table, without the empty header cells of Django's own.
+READONLY_TABULAR = "admin/comments/readonly_tabular.html"
+
+
+def case_age(comment) -> str:
+    """How long a safeguarding case has been open, in its largest unit ("3 days")."""
+    return timesince(comment.flagged_at, depth=1)
 
 
 class CommentHistoryInline(admin.TabularInline):
     model = CommentHistory
-    fields = ["at", "from_status", "to_status", "actor", "user", "reason", "old_text"]
-    readonly_fields = fields
+    template = READONLY_TABULAR
+    fields = ["at", "from_status", "to_status", "actor", "user", "reason", "outcome", "old_text"]
+    readonly_fields = [*fields, "case_note"]
     extra = 0
     can_delete = False
     verbose_name_plural = "History"
+
+    def get_fields(self, request, obj=None):
+        # The lead's notes on a case are for safeguarding leads only.
+        if request.user.has_perm(RECORD_OUTCOMES):
+            return [*self.fields, "case_note"]
+        return self.fields
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -33,6 +71,7 @@ class CommentReportInline(admin.TabularInline):
     """Readers' reports (never who sent them)."""
 
     model = CommentReport
+    template = READONLY_TABULAR
     fields = ["created_at", "reason", "details", "resolved_at"]
     readonly_fields = fields
     extra = 0
@@ -48,6 +87,123 @@ class CommentReportInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class RedactedOriginalInline(admin.TabularInline):
+    """The text as it was before a moderator redacted it: for those who may
+    read originals only (get_inline_instances leaves it out for others)."""
+
+    model = RedactedOriginal
+    template = READONLY_TABULAR
+    fields = ["redacted_at", "redacted_by", "text", "retention"]
+    readonly_fields = [*fields, "keep_control"]
+    extra = 0
+    can_delete = False
+    verbose_name = "text before redaction"
+    verbose_name_plural = "Text before redaction (safeguarding leads only)"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(READ_ORIGINALS)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # kept or let go with the buttons, through the services
+
+    def get_fields(self, request, obj=None):
+        if request.user.has_perm(KEEP_ORIGINALS):
+            return [*self.fields[:-1], "keep_control"]
+        return self.fields
+
+    @admin.display(description="kept until")
+    def retention(self, obj):
+        if obj.keep:
+            return "Kept by the safeguarding lead"
+        until = obj.redacted_at + timedelta(days=settings.REDACTED_ORIGINAL_DAYS)
+        return f"Deleted after {date_format(timezone.localtime(until), 'j F Y')}"
+
+    @admin.display(description="kept until")
+    def keep_control(self, obj):
+        button = (
+            ("_unkeep_original", "Let it be deleted") if obj.keep else ("_keep_original", "Keep it")
+        )
+        return format_html(
+            '{}<br><button type="submit" name="{}" value="{}">{}</button>',
+            self.retention(obj),
+            button[0],
+            obj.pk,
+            button[1],
+        )
+
+
+class CommentAdminForm(forms.ModelForm):
+    """The comment's text, and what a moderator may do to it beyond editing:
+    remove passages (redaction) and, for the safeguarding lead, record what
+    was done about it. Fields a user may not use are left out by
+    CommentAdmin.get_fieldsets."""
+
+    redact_spans = forms.MultipleChoiceField(
+        label="Words the screen found",
+        required=False,
+        initial=[],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    redact_phrases = forms.CharField(
+        label="Other words to remove",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Exactly as they appear in the comment, one passage a line; every "
+        "place they appear is removed (capitals do not matter).",
+    )
+    case_outcome = forms.ChoiceField(
+        label="What was done",
+        required=False,
+        choices=[("", "— not yet recorded —"), *Outcome.choices],
+    )
+    case_note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="Seen by safeguarding leads only.",
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["body"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        body = self.instance.body or ""
+        choices = {}
+        for start, end, concern in sorted(self.instance.concern_spans or []):
+            choices[f"{start}-{end}"] = (
+                f"“{body[start:end]}” ({Comment.Concern(concern).label.lower()})"
+            )
+        self.fields["redact_spans"].choices = list(choices.items())
+
+    def clean(self):
+        cleaned = super().clean()
+        spans = [
+            tuple(int(n) for n in value.split("-")) for value in cleaned.get("redact_spans", [])
+        ]
+        phrases = (cleaned.get("redact_phrases") or "").splitlines()
+        if "_redact" in self.data and not (spans or any(p.strip() for p in phrases)):
+            raise forms.ValidationError("Tick or type the words to remove.")
+        if spans or any(p.strip() for p in phrases):
+            if "body" in self.changed_data:
+                raise forms.ValidationError(
+                    "Save your change to the text first, then choose the words to remove."
+                )
+            try:
+                services.redaction_spans(self.instance.body, spans=spans, phrases=phrases)
+            except services.RedactionError as error:
+                raise forms.ValidationError(str(error)) from error
+            cleaned["redaction"] = {"spans": spans, "phrases": phrases}
+        if cleaned.get("case_note") and not cleaned.get("case_outcome"):
+            self.add_error("case_outcome", "Choose what was done, to go with the note.")
+        return cleaned
 
 
 class ReportedFilter(admin.SimpleListFilter):
@@ -122,6 +278,7 @@ class TargetTypeFilter(admin.SimpleListFilter):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    form = CommentAdminForm
     list_display = [
         "concerns_label",
         "status_label",
@@ -300,18 +457,83 @@ class CommentAdmin(admin.ModelAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if not self.has_moderate_permission(request):
             fields.append("body")
-        return fields
+        return [*fields, "case_status"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is None:
+            return fieldsets
+        if self.has_moderate_permission(request):
+            # Checkboxes for what the screen found, when it found anything.
+            redaction = ["redact_spans"] if obj.concern_spans else []
+            fieldsets.insert(
+                1,
+                (
+                    "Remove words before publishing",
+                    {
+                        "fields": [*redaction, "redact_phrases"],
+                        "description": "Tick the words to remove, or type them below; readers "
+                        "see “[removed]” in their place. The text as it was is kept for the "
+                        "safeguarding lead only, and deleted after "
+                        f"{settings.REDACTED_ORIGINAL_DAYS} days unless they keep it.",
+                    },
+                ),
+            )
+        if obj.flagged_at and request.user.has_perm(RECORD_OUTCOMES):
+            fieldsets.insert(
+                1,
+                (
+                    "Safeguarding case",
+                    {"fields": ["case_status", "case_outcome", "case_note"]},
+                ),
+            )
+        return fieldsets
+
+    @admin.display(description="case")
+    def case_status(self, obj):
+        concerns = "; ".join(obj.case_concern_labels).lower()
+        outcome = obj.history.exclude(outcome="").order_by("at", "pk").first()
+        if outcome is None:
+            return f"Open for {case_age(obj)}: {concerns}."
+        return (
+            f"Closed: {outcome.get_outcome_display().lower()}, "
+            f"{date_format(timezone.localtime(outcome.at), 'j F Y')} ({concerns})."
+        )
 
     def save_model(self, request, obj, form, change):
         # The text is the only editable field; the edit goes into the history.
         if "body" in form.changed_data:
             services.edit_text(comment=obj, moderator=request.user, body=obj.body)
+        try:
+            redaction = form.cleaned_data.get("redaction")
+            if redaction and self.has_moderate_permission(request):
+                # Refused if the text changed since the form was checked.
+                services.redact(comment=obj, moderator=request.user, **redaction)
+                self.message_user(
+                    request, "The chosen words were replaced with “[removed]”.", messages.SUCCESS
+                )
+            outcome = form.cleaned_data.get("case_outcome")
+            if outcome and request.user.has_perm(RECORD_OUTCOMES):
+                services.record_outcome(
+                    comment=obj,
+                    lead=request.user,
+                    outcome=outcome,
+                    note=form.cleaned_data.get("case_note", ""),
+                )
+                self.message_user(request, "The outcome was recorded.", messages.SUCCESS)
+        except services.ModerationError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            obj.refused = True  # response_change stays on the comment, doing nothing more
 
     def get_inlines(self, request, obj):
-        # Readers' reports, above the history, only when there are any.
+        # Readers' reports, above the history, only when there are any; the
+        # text before a redaction for those who may read it.
+        inlines = list(self.inlines)
+        if obj is not None and obj.redacted_originals.exists():
+            inlines.insert(0, RedactedOriginalInline)
         if obj is not None and obj.reports.exists():
-            return [CommentReportInline, *self.inlines]
-        return self.inlines
+            inlines.insert(0, CommentReportInline)
+        return inlines
 
     def render_change_form(self, request, context, add=False, change=False, **kwargs):
         obj = context.get("original")
@@ -322,6 +544,11 @@ class CommentAdmin(admin.ModelAdmin):
         return super().render_change_form(request, context, add, change, **kwargs)
 
     def response_change(self, request, obj):
+        if getattr(obj, "refused", False) or "_redact" in request.POST:
+            return HttpResponseRedirect(request.path)
+        for button, keep in [("_keep_original", True), ("_unkeep_original", False)]:
+            if button in request.POST:
+                return self._keep_original(request, obj, request.POST[button], keep=keep)
         keep, hold = services.KEEP_REPLIES, services.HOLD_REPLIES
         for button, service, done, options in [
             # The moderator has the comment open in front of them.
@@ -340,6 +567,18 @@ class CommentAdmin(admin.ModelAdmin):
                 self.message_user(request, f"The comment was {done}.", messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
         return super().response_change(request, obj)
+
+    def _keep_original(self, request, obj, original_id, *, keep):
+        if not request.user.has_perm(KEEP_ORIGINALS):
+            raise PermissionDenied
+        original = obj.redacted_originals.filter(pk=original_id if original_id.isdigit() else 0)
+        if not original:
+            self.message_user(request, "That text is no longer kept.", messages.ERROR)
+        else:
+            services.keep_original(original=original[0], lead=request.user, keep=keep)
+            done = "is kept" if keep else "will be deleted after the retention period"
+            self.message_user(request, f"The text before redaction {done}.", messages.SUCCESS)
+        return HttpResponseRedirect(request.path)
 
     # Actions on many ---------------------------------------------------------
 
@@ -386,6 +625,119 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Check again with Akismet", permissions=["moderate"])
     def recheck(self, request, queryset):
         self._act(request, queryset.filter(status=Comment.Status.HELD), services.recheck, "checked")
+
+
+class CaseFilter(admin.SimpleListFilter):
+    """Open cases unless closed ones (or all) are asked for."""
+
+    title = "case"
+    parameter_name = "case"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open"), ("closed", "Closed"), ("all", "All")]
+
+    def value(self):
+        return super().value() or "open"
+
+    def queryset(self, request, queryset):
+        open_cases = queryset.open_cases()
+        if self.value() == "closed":
+            return queryset.exclude(pk__in=open_cases.values("pk"))
+        if self.value() == "all":
+            return queryset
+        return open_cases
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+@admin.register(SafeguardingCase)
+class SafeguardingCaseAdmin(admin.ModelAdmin):
+    """The safeguarding lead's list of cases: every comment the screen has
+    flagged, open ones (no outcome recorded) oldest first, each linking to the
+    comment's own page, where the lead reads it and records what was done.
+    A list only: there is nothing to add, change or delete here, and a case's
+    own address leads to its comment."""
+
+    list_display = ["case", "open_for", "case_concerns", "outcome", "comment_status", "on_page"]
+    list_display_links = None
+    list_filter = [CaseFilter]
+    ordering = ["flagged_at", "pk"]
+    actions = None
+
+    def get_queryset(self, request):
+        first_outcome = (
+            CommentHistory.objects.filter(comment=OuterRef("pk"))
+            .exclude(outcome="")
+            .order_by("at", "pk")
+        )
+        cases = (
+            super()
+            .get_queryset(request)
+            .annotate(
+                closed_at=Subquery(first_outcome.values("at")[:1]),
+                first_outcome=Subquery(first_outcome.values("outcome")[:1]),
+            )
+        )
+        return with_targets(cases)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # A case is read and recorded on its comment's own page.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return HttpResponseRedirect(reverse("admin:comments_comment_change", args=[obj.pk]))
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(SEE_CASES)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="comment")
+    def case(self, obj):
+        return format_html(
+            '<a href="{}">Comment {} by {}</a>',
+            reverse("admin:comments_comment_change", args=[obj.pk]),
+            obj.pk,
+            obj.author_name,
+        )
+
+    @admin.display(description="open for", ordering="flagged_at")
+    def open_for(self, obj):
+        return "closed" if obj.closed_at else case_age(obj)
+
+    @admin.display(description="what was done")
+    def outcome(self, obj):
+        if not obj.first_outcome:
+            return "—"
+        when = date_format(timezone.localtime(obj.closed_at), "j F Y")
+        return f"{Outcome(obj.first_outcome).label} ({when})"
+
+    @admin.display(description="concerns")
+    def case_concerns(self, obj):
+        return "; ".join(obj.case_concern_labels)
+
+    @admin.display(description="comment is", ordering="status")
+    def comment_status(self, obj):
+        return obj.get_status_display()
+
+    @admin.display(description="on")
+    def on_page(self, obj):
+        return str(obj.target)
 
 
 # The contact form's messages have their own screen.

@@ -18,6 +18,12 @@ class CommentQuerySet(models.QuerySet):
     def flagged(self):
         return self.exclude(concerns="")
 
+    def open_cases(self):
+        """Comments the screen has flagged whose safeguarding case has no
+        recorded outcome yet, oldest first."""
+        closed = CommentHistory.objects.filter(comment=models.OuterRef("pk")).exclude(outcome="")
+        return self.filter(flagged_at__isnull=False).exclude(models.Exists(closed))
+
     def for_target(self, target):
         """Comments on a page or an article."""
         return self.filter(**{field_for(target): target})
@@ -89,6 +95,19 @@ class Comment(points_at_content(on_delete=models.PROTECT, related_name="comments
     # comma-separated and sorted ("" for none), and where in the text.
     concerns = models.CharField(max_length=100, blank=True, default="")
     concern_spans = models.JSONField(default=list, blank=True)
+    # Its safeguarding case: opened when the screen first flags it, and open
+    # until the lead records an outcome (a CommentHistory row). Kept as they
+    # were, whatever a later edit or redaction leaves in `concerns`.
+    flagged_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the safeguarding screen first flagged it."
+    )
+    flagged_for = models.CharField(
+        "flagged for",
+        max_length=100,
+        blank=True,
+        default="",
+        help_text="Every concern the screen has found in it, comma-separated.",
+    )
     verdict = models.CharField(
         "spam check", max_length=10, choices=Verdict.choices, default=Verdict.UNCHECKED
     )
@@ -159,6 +178,11 @@ class Comment(points_at_content(on_delete=models.PROTECT, related_name="comments
         return [self.Concern(c).label for c in self.concern_list]
 
     @property
+    def case_concern_labels(self) -> list[str]:
+        """What its safeguarding case is about: every concern the screen found."""
+        return [self.Concern(c).label for c in self.flagged_for.split(",") if c]
+
+    @property
     def is_flagged(self) -> bool:
         """The screen found something: a person must read it before it is published."""
         return bool(self.concerns)
@@ -188,14 +212,26 @@ class Comment(points_at_content(on_delete=models.PROTECT, related_name="comments
         return self.is_published or was_published
 
 
+class Outcome(models.TextChoices):
+    """What the safeguarding lead did about a flagged comment."""
+
+    REFERRED = "referred", "Referred"
+    NO_ACTION = "no-action", "No action"
+    LOCAL_AUTHORITY = "local-authority", "Contacted the local authority"
+
+
 class CommentHistory(NeverOnPublicPages, models.Model):
-    """One change to a comment: its status, its spam verdict, or its text."""
+    """One change to a comment: its status, its spam verdict, or its text; or
+    what the safeguarding lead did about it (`outcome`)."""
+
+    Outcome = Outcome
 
     class Actor(models.TextChoices):
         READER = "reader", "Reader"
         MODERATOR = "moderator", "Moderator"
         AKISMET = "akismet", "Akismet"
         SYSTEM = "system", "System"
+        LEAD = "lead", "Safeguarding lead"
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="history")
     from_status = models.CharField(max_length=10, choices=Comment.Status.choices, blank=True)
@@ -212,10 +248,19 @@ class CommentHistory(NeverOnPublicPages, models.Model):
     at = models.DateTimeField(default=timezone.now)
     reason = models.CharField(max_length=500, blank=True)
     old_text = models.TextField(blank=True, help_text="The text before a moderator edited it.")
+    # What the safeguarding lead did about a flagged comment; a row with an
+    # outcome closes the comment's safeguarding case.
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    case_note = models.CharField(
+        max_length=500, blank=True, help_text="The lead's note, for safeguarding leads only."
+    )
 
     class Meta:
         ordering = ["at", "pk"]
         verbose_name_plural = "comment history"
+        permissions = [
+            ("record_outcome", "Can record what was done about a flagged comment"),
+        ]
 
     def __str__(self):
         return f"{self.from_status or '—'} → {self.to_status} by {self.get_actor_display()}"
@@ -325,6 +370,39 @@ class ContactMessage(NeverOnPublicPages, models.Model):
         return bool(self.concerns)
 
 
+class RedactedOriginal(NeverOnPublicPages, models.Model):
+    """A comment's text as it was before a moderator redacted part of it.
+    Readable only with `view_redactedoriginal` (the Safeguarding lead group
+    and superusers); deleted by purge_comments after REDACTED_ORIGINAL_DAYS
+    unless a lead marked it to be kept."""
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="redacted_originals"
+    )
+    text = models.TextField()
+    redacted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    redacted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    keep = models.BooleanField(
+        default=False, help_text="A safeguarding lead keeps it past the retention period."
+    )
+
+    class Meta:
+        ordering = ["redacted_at", "pk"]
+        # Read (view) and kept or let go (change) by the lead; never added or
+        # deleted through the admin.
+        default_permissions = ("view", "change")
+
+    def __str__(self):
+        # Never the text: this may be shown wherever the comment is named.
+        return f"Original of comment {self.comment_id} ({self.redacted_at:%d %b %Y})"
+
+
 def new_subscription_key() -> str:
     return secrets.token_urlsafe(32)
 
@@ -381,3 +459,20 @@ class Notice(NeverOnPublicPages, models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} (comment {self.comment_id})"
+
+
+class CaseManager(models.Manager.from_queryset(CommentQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(flagged_at__isnull=False)
+
+
+class SafeguardingCase(Comment):
+    """A flagged comment seen as the safeguarding lead's case: the admin's
+    list of open cases (view permission: the Safeguarding lead group)."""
+
+    objects = CaseManager()
+
+    class Meta:
+        proxy = True
+        default_permissions = ("view",)
+        verbose_name = "safeguarding case"

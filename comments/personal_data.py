@@ -8,6 +8,8 @@ What the site holds lives in several places, each a *source* in SOURCES:
   browser, referrer, page address);
 - ``comment_history``: the history of those comments, with the text a
   moderator replaced (``old_text``) and the reasons given;
+- ``redacted_originals``: their comments' text as it was before a moderator
+  redacted part of it, kept for the safeguarding lead;
 - ``admin_log``: the admin's own log of changes to those comments ("Recent
   actions"), which names the comment by its author ("Sam on About us");
 - ``contact_messages``: what they sent through the contact form, with the
@@ -42,7 +44,7 @@ from django.utils import timezone
 from niromp_site.content import with_targets
 from niromp_site.pagecache import content_changed
 
-from .models import Comment, CommentHistory, ContactMessage, Subscription
+from .models import Comment, CommentHistory, ContactMessage, RedactedOriginal, Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -182,6 +184,8 @@ def _export_history(person: Commenter) -> list[dict]:
             "by": row.actor,
             "reason": row.reason,
             "old_text": row.old_text,
+            "safeguarding_outcome": row.outcome,
+            "safeguarding_note": row.case_note,
         }
         for row in rows.order_by("comment_id", "at", "pk")
     ]
@@ -193,10 +197,26 @@ def _erase_history(person: Commenter) -> dict[str, int]:
     # too; who changed the status, and when, stays.
     cleared = (
         CommentHistory.objects.filter(comment_id__in=person.kept_ids)
-        .exclude(old_text="", reason="")
-        .update(old_text="", reason="")
+        .exclude(old_text="", reason="", case_note="")
+        .update(old_text="", reason="", case_note="")
     )
     return {"history_deleted": deleted, "history_cleared": cleared}
+
+
+# Their comments' redacted text ------------------------------------------------
+
+
+def _export_originals(person: Commenter) -> list[dict]:
+    rows = RedactedOriginal.objects.filter(comment_id__in=person.comment_ids)
+    return [
+        {"comment": row.comment_id, "redacted_at": _iso(row.redacted_at), "text": row.text}
+        for row in rows.order_by("comment_id", "redacted_at", "pk")
+    ]
+
+
+def _erase_originals(person: Commenter) -> dict[str, int]:
+    deleted, _ = RedactedOriginal.objects.filter(comment_id__in=person.comment_ids).delete()
+    return {"redacted_originals_deleted": deleted}
 
 
 # The admin's log of changes to their comments -------------------------------
@@ -314,6 +334,7 @@ def _erase_notifications(person: Commenter) -> dict[str, int]:
 SOURCES: list[Source] = [
     Source("comments", _export_comments, _erase_comments),
     Source("comment_history", _export_history, _erase_history),
+    Source("redacted_originals", _export_originals, _erase_originals),
     Source("admin_log", _export_admin_log, _erase_admin_log),
     Source("contact_messages", _export_contact_messages, _erase_contact_messages),
     Source("notifications", _export_notifications, _erase_notifications),

@@ -39,3 +39,15 @@ def queue_health() -> QueueHealth:
         .distinct()
         .count(),
     )
+
+
+@dataclass(frozen=True)
+class OpenCases:
+    count: int
+    oldest: datetime | None
+
+
+def open_cases() -> OpenCases:
+    """Safeguarding cases with no outcome recorded, and when the oldest opened."""
+    found = Comment.objects.open_cases().aggregate(count=Count("pk"), oldest=Min("flagged_at"))
+    return OpenCases(count=found["count"], oldest=found["oldest"])

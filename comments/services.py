@@ -6,6 +6,7 @@ Views, admin actions, tasks and commands call these; nothing else changes a
 comment's status."""
 
 import logging
+import re
 import zlib
 from datetime import timedelta
 
@@ -13,12 +14,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.tasks import task
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from niromp_site.content import with_targets
 from niromp_site.env import parse_rate
 
 from . import notifications, screening, spam
-from .models import Comment, CommentHistory, CommentReport
+from .models import Comment, CommentHistory, CommentReport, Outcome, RedactedOriginal
 
 logger = logging.getLogger(__name__)
 
@@ -155,16 +157,31 @@ def _change(comment, *, to_status, actor, reason="", user=None, **fields) -> Com
     return comment
 
 
-def _screened(body: str) -> dict:
+def _screened(body: str, *, before: Comment | None = None) -> dict:
     """The safeguarding screen's findings, as Comment fields. A rules file that
     cannot be read never stops a comment being saved: it is flagged as
-    unscreened, so a person reads it before it can be published."""
+    unscreened, so a person reads it before it can be published.
+
+    Also the comment's safeguarding case (`before` is the comment as it was):
+    opened the first time anything is flagged, and remembering every concern
+    ever found, so an edit or a redaction cannot close it."""
     try:
         found = screening.screen(body)
     except screening.ScreeningRulesError:
         logger.exception("The screening rules could not be read; the comment is held unscreened.")
-        return {"concerns": Comment.Concern.UNSCREENED, "concern_spans": []}
-    return {"concerns": ",".join(found.concerns), "concern_spans": [list(s) for s in found.spans]}
+        fields = {"concerns": str(Comment.Concern.UNSCREENED), "concern_spans": []}
+    else:
+        fields = {
+            "concerns": ",".join(found.concerns),
+            "concern_spans": [list(s) for s in found.spans],
+        }
+    ever = {c for c in (before.flagged_for if before else "").split(",") if c}
+    ever.update(c for c in fields["concerns"].split(",") if c)
+    fields["flagged_for"] = ",".join(sorted(ever))
+    fields["flagged_at"] = (before.flagged_at if before else None) or (
+        timezone.now() if ever else None
+    )
+    return fields
 
 
 def _concerns_note(fields: dict) -> str:
@@ -354,7 +371,7 @@ def edit_text(*, comment: Comment, moderator, body: str) -> Comment:
         return comment
     old = comment.body
     comment.body = body
-    screened = _screened(body)
+    screened = _screened(body, before=comment)
     for name, value in screened.items():
         setattr(comment, name, value)
     comment.save(update_fields=["body", *screened])
@@ -370,6 +387,151 @@ def edit_text(*, comment: Comment, moderator, body: str) -> Comment:
     if comment.is_flagged:
         transaction.on_commit(lambda: notifications.notify_safeguarding_leads(comment=comment))
     return comment
+
+
+# Redaction and the safeguarding lead's cases ---------------------------------
+
+# What a reader sees where a moderator removed words from a comment.
+REMOVED = "[removed]"
+
+
+class RedactionError(ModerationError):
+    """A redaction that cannot be made as asked; the message is for the moderator."""
+
+
+def redaction_spans(body: str, *, spans=(), phrases=()) -> list[tuple[int, int]]:
+    """Where in `body` words are to be removed: the chosen `spans` (start and
+    end offsets, as the screen reports them) and every place each of
+    `phrases` appears (ignoring case), merged where they touch, in order.
+    Refused when a span is not in the text or a phrase is not found."""
+    found = []
+    for start, end in spans:
+        if not 0 <= start < end <= len(body):
+            raise RedactionError("A chosen passage is not in the comment's text; look again.")
+        found.append((start, end))
+    for phrase in phrases:
+        phrase = phrase.strip()
+        if not phrase:
+            continue
+        places = [m.span() for m in re.finditer(re.escape(phrase), body, re.IGNORECASE)]
+        if not places:
+            raise RedactionError(f"“{phrase}” is not in the comment's text.")
+        found.extend(places)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(found):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _without(text: str, passages) -> str:
+    """`text` with every appearance of each passage (ignoring case) removed."""
+    for passage in sorted(passages, key=len, reverse=True):
+        text = re.sub(re.escape(passage), REMOVED, text, flags=re.IGNORECASE)
+    return text
+
+
+@transaction.atomic
+def redact(*, comment: Comment, moderator, spans=(), phrases=()) -> Comment:
+    """Replace passages of a comment's text with "[removed]" (see
+    `redaction_spans`) and screen what is left again. The text as it was is
+    kept for the safeguarding lead only (a RedactedOriginal) and the removed
+    words are taken out of the comment's earlier history and reports, which
+    moderators read; the history row says how many passages went, never which."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    where = redaction_spans(comment.body, spans=spans, phrases=phrases)
+    if not where:
+        raise RedactionError("Choose the words to remove.")
+    original = comment.body
+    removed = {original[start:end] for start, end in where}
+    pieces, at = [], 0
+    for start, end in where:
+        pieces += [original[at:start], REMOVED]
+        at = end
+    comment.body = "".join([*pieces, original[at:]])
+    screened = _screened(comment.body, before=comment)
+    for name, value in screened.items():
+        setattr(comment, name, value)
+    comment.save(update_fields=["body", *screened])
+    RedactedOriginal.objects.create(comment=comment, text=original, redacted_by=moderator)
+    for row in comment.history.all():
+        old_text, reason = _without(row.old_text, removed), _without(row.reason, removed)
+        if (old_text, reason) != (row.old_text, row.reason):
+            row.old_text, row.reason = old_text, reason[:500]
+            row.save(update_fields=["old_text", "reason"])
+    for report in comment.reports.all():
+        details = _without(report.details, removed)
+        if details != report.details:
+            report.details = details
+            report.save(update_fields=["details"])
+    count = len(where)
+    CommentHistory.objects.create(
+        comment=comment,
+        from_status=comment.status,
+        to_status=comment.status,
+        actor=Actor.MODERATOR,
+        user=moderator,
+        reason=f"Redacted {count} passage{'' if count == 1 else 's'}; the original text is "
+        "kept for the safeguarding lead." + _concerns_note(screened),
+    )
+    if comment.is_flagged:
+        transaction.on_commit(lambda: notifications.notify_safeguarding_leads(comment=comment))
+    return comment
+
+
+@transaction.atomic
+def keep_original(*, original: RedactedOriginal, lead, keep: bool = True) -> RedactedOriginal:
+    """The safeguarding lead keeps a redacted original past the retention
+    period (REDACTED_ORIGINAL_DAYS), or lets it go again."""
+    original = RedactedOriginal.objects.select_for_update().get(pk=original.pk)
+    if original.keep == keep:
+        return original
+    original.keep = keep
+    original.save(update_fields=["keep"])
+    if keep:
+        note = "The safeguarding lead keeps the redacted text past the retention period."
+    else:
+        until = original.redacted_at + timedelta(days=settings.REDACTED_ORIGINAL_DAYS)
+        note = (
+            "The safeguarding lead no longer keeps the redacted text; it is deleted "
+            f"after {date_format(timezone.localtime(until), 'j F Y')}."
+        )
+    status = Comment.objects.values_list("status", flat=True).get(pk=original.comment_id)
+    CommentHistory.objects.create(
+        comment_id=original.comment_id,
+        from_status=status,
+        to_status=status,
+        actor=Actor.LEAD,
+        user=lead,
+        reason=note,
+    )
+    return original
+
+
+@transaction.atomic
+def record_outcome(*, comment: Comment, lead, outcome: str, note: str = "") -> CommentHistory:
+    """The safeguarding lead records what was done about a flagged comment
+    (an Outcome); the first outcome closes its safeguarding case."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.flagged_at is None:
+        raise ModerationError(
+            f"Comment {comment.pk} was never flagged by the safeguarding screen, "
+            "so it has no safeguarding case."
+        )
+    if outcome not in Outcome.values:
+        raise ModerationError(f"Choose what was done: {', '.join(Outcome.labels).lower()}.")
+    return CommentHistory.objects.create(
+        comment=comment,
+        from_status=comment.status,
+        to_status=comment.status,
+        actor=Actor.LEAD,
+        user=lead,
+        reason=f"Safeguarding case: {Outcome(outcome).label.lower()}.",
+        outcome=outcome,
+        case_note=note.strip()[:500],
+    )
 
 
 def _moderate(comment: Comment, *, to_status, moderator, reason: str, check=None):
@@ -617,8 +779,9 @@ def _resolve_reports(comment: Comment, moderator) -> None:
 
 
 def purge(*, dry_run: bool = False, now=None) -> dict[str, int]:
-    """Delete old spam (blatant spam sooner) and strip IP address, browser and
-    referrer from comments past the retention period."""
+    """Delete old spam (blatant spam sooner), strip IP address, browser and
+    referrer from comments past the retention period, and delete redacted
+    text older than REDACTED_ORIGINAL_DAYS that no safeguarding lead kept."""
     now = now or timezone.now()
     spam_before = now - timedelta(days=settings.COMMENTS_SPAM_RETENTION_DAYS)
     discard_before = now - timedelta(days=settings.COMMENTS_DISCARD_RETENTION_DAYS)
@@ -633,9 +796,33 @@ def purge(*, dry_run: bool = False, now=None) -> dict[str, int]:
     personal = Comment.objects.filter(
         submitted_at__lt=personal_before, personal_data_removed_at__isnull=True
     )
-    counts = {"spam_deleted": old_spam.count(), "personal_data_removed": personal.count()}
+    # Redacted text the lead has not kept.
+    originals = RedactedOriginal.objects.filter(
+        keep=False, redacted_at__lt=now - timedelta(days=settings.REDACTED_ORIGINAL_DAYS)
+    )
+    counts = {
+        "spam_deleted": old_spam.count(),
+        "personal_data_removed": personal.count(),
+        "originals_deleted": originals.count(),
+    }
     if not dry_run:
         with transaction.atomic():
+            gone = dict(originals.select_for_update().values_list("pk", "comment_id"))
+            RedactedOriginal.objects.filter(pk__in=gone).delete()
+            CommentHistory.objects.bulk_create(
+                CommentHistory(
+                    comment_id=comment_id,
+                    from_status=status,
+                    to_status=status,
+                    actor=Actor.SYSTEM,
+                    at=now,
+                    reason=f"The redacted text was deleted after "
+                    f"{settings.REDACTED_ORIGINAL_DAYS} days.",
+                )
+                for comment_id, status in Comment.objects.filter(
+                    pk__in=set(gone.values())
+                ).values_list("pk", "status")
+            )
             old_spam.delete()
             personal.update(
                 ip_address=None, user_agent="", referrer="", personal_data_removed_at=now

@@ -392,6 +392,9 @@ COMMENTS_PERSONAL_DATA_RETENTION_DAYS = env.integer(
 )
 # A reader's link to confirm e-mails about their comments works this many days.
 NOTIFY_CONFIRM_DAYS = env.integer("NOTIFY_CONFIRM_DAYS", 7, minimum=1, maximum=90)
+# When purge_comments deletes the text a moderator redacted (kept for the
+# safeguarding lead), unless the lead marked it to be kept.
+REDACTED_ORIGINAL_DAYS = env.integer("REDACTED_ORIGINAL_DAYS", 90, minimum=1)
 # The rules that screen comments for a possible disclosure of harm or identifying
 # details (comments/screening.py); empty: comments/screening_rules.toml.
 SCREENING_RULES_FILE = env.text("SCREENING_RULES_FILE")

@@ -1,6 +1,6 @@
 from django import template
 
-from ..queue import queue_health
+from ..queue import open_cases, queue_health
 
 register = template.Library()
 
@@ -10,6 +10,8 @@ def moderation_queue(context):
     """The admin front page's note of what waits for moderators (nothing for
     anyone who may not moderate)."""
     user = context["request"].user
-    if not user.has_perm("comments.can_moderate"):
-        return {"health": None}
-    return {"health": queue_health()}
+    return {
+        "health": queue_health() if user.has_perm("comments.can_moderate") else None,
+        # The safeguarding lead's open cases (for the lead and superusers).
+        "cases": open_cases() if user.has_perm("comments.view_safeguardingcase") else None,
+    }

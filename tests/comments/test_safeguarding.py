@@ -136,7 +136,7 @@ def lead(db):
     return make_staff("sol", group="Safeguarding lead", email="lead@example.org")
 
 
-def test_the_safeguarding_lead_group_may_moderate_comments_and_nothing_else():
+def test_the_safeguarding_lead_group_may_moderate_comments_and_handle_their_cases_only():
     group = Group.objects.get(name="Safeguarding lead")
 
     codenames = set(group.permissions.values_list("codename", flat=True))
@@ -149,6 +149,11 @@ def test_the_safeguarding_lead_group_may_moderate_comments_and_nothing_else():
         # To read a contact message the screen flagged.
         "view_contactmessage",
         "change_contactmessage",
+        # Redacted originals, case outcomes and the list of cases (test_redaction.py).
+        "view_redactedoriginal",
+        "change_redactedoriginal",
+        "record_outcome",
+        "view_safeguardingcase",
     }
 
 

@@ -15,11 +15,13 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from django.utils.timezone import now
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 from comments import contact
+from comments.models import Comment
 from pages.models import Article, Document, Event, Page, Redirect, Region, Status
 from tests.factories import (
     make_article,
@@ -78,6 +80,8 @@ ADMIN_URLS = [
     # commenter_data, never by hand: not even an operator adds or deletes one.
     ("/admin/comments/contactmessage/add/", {**NOBODY, "superuser": DENIED}),
     ("/admin/comments/contactmessage/{message}/delete/", {**NOBODY, "superuser": DENIED}),
+    # The safeguarding lead's cases (tests/comments/test_safeguarding_cases.py).
+    ("/admin/comments/safeguardingcase/", NOBODY),
     *[
         (url.format(model=model, pk=f"{{{model}}}"), CONTENT)
         for model in ["page", "article", "document", "event"]
@@ -217,7 +221,14 @@ def test_no_role_may_give_itself_more_rights(as_role, things, role):
 # two versions, change to open a revision (roll back) or recover a deleted item. The
 # admin's /admin/r/ shortcut ("view on site") sends only those who may view the item.
 
-WHO_MAY = {"pages": "editor", "comments": "moderator", "auth": None, "axes": None}
+WHO_MAY = {
+    "pages": "editor",
+    "comments": "moderator",
+    "auth": None,
+    "axes": None,
+    # The safeguarding lead's (tests/comments/test_safeguarding_cases.py), no role here.
+    "comments.SafeguardingCase": None,
+}
 
 
 def revisions_of(obj, titles):
@@ -250,6 +261,10 @@ def with_history(things):
     AccessAttempt.objects.create(**signed, get_data="", post_data="", failures_since_start=1)
     AccessLog.objects.create(**signed)
     AccessFailureLog.objects.create(**signed)
+    # The comment is a safeguarding case too, so the cases' addresses have one to show.
+    Comment.objects.filter(pk=things["comment"]).update(
+        flagged_at=timezone.now(), flagged_for="disclosure", concerns="disclosure"
+    )
     objects = {
         Page: draft_page,
         Article: draft_article,
@@ -291,7 +306,8 @@ def history_addresses(kind, objects, versions, deleted):
         if kind == "history":
             found.append((model, f"{base}{obj.pk}/history/"))
         elif kind == "view on site" and hasattr(model, "get_absolute_url"):
-            content_type = ContentType.objects.get_for_model(model)
+            # A proxy model (the safeguarding cases) has its own address.
+            content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
             found.append((model, f"/admin/r/{content_type.pk}/{obj.pk}/"))
         elif versioned and kind == "compare":
             older, newer = versions[model][:2]
@@ -329,7 +345,8 @@ def test_history_compare_revision_recover_and_view_on_site_need_the_items_rights
                 "/admin/login/?next=/admin/"
             )
         else:
-            may = role == "superuser" or WHO_MAY[model._meta.app_label] == role
+            who = WHO_MAY.get(model._meta.label, WHO_MAY[model._meta.app_label])
+            may = role == "superuser" or who == role
             expected = ALLOWED.get(kind, OK) if may else DENIED
             right = response.status_code == expected
         if not right:

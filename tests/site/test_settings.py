@@ -77,6 +77,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         ("COMMENTS_MAX_DEPTH", "deep", "COMMENTS_MAX_DEPTH=3"),
         ("COMMENTS_SPAM_RETENTION_DAYS", "-5", "COMMENTS_SPAM_RETENTION_DAYS=15"),
         ("COMMENTS_PERSONAL_DATA_RETENTION_DAYS", "0", "COMMENTS_PERSONAL_DATA_RETENTION_DAYS=30"),
+        ("REDACTED_ORIGINAL_DAYS", "ninety", "REDACTED_ORIGINAL_DAYS=90"),
         ("AKISMET_TIMEOUT", "three", "AKISMET_TIMEOUT=3"),
         ("AKISMET_API_URL", "rest.akismet.com", "AKISMET_API_URL=https://rest.akismet.com"),
         ("SITE_URL", "niromp.org", "SITE_URL=https://niromp.org"),
