@@ -157,24 +157,28 @@ def _change(comment, *, to_status, actor, reason="", user=None, **fields) -> Com
     return comment
 
 
-def _screened(body: str, *, before: Comment | None = None) -> dict:
-    """The safeguarding screen's findings, as Comment fields. A rules file that
-    cannot be read never stops a comment being saved: it is flagged as
-    unscreened, so a person reads it before it can be published.
-
-    Also the comment's safeguarding case (`before` is the comment as it was):
-    opened the first time anything is flagged, and remembering every concern
-    ever found, so an edit or a redaction cannot close it."""
+def _screened(body: str) -> dict:
+    """The safeguarding screen's findings (a comment's or a contact message's
+    `concerns` and `concern_spans`). A rules file that cannot be read never
+    stops anything being saved: it is flagged as unscreened, so a person reads
+    it first."""
     try:
         found = screening.screen(body)
     except screening.ScreeningRulesError:
-        logger.exception("The screening rules could not be read; the comment is held unscreened.")
-        fields = {"concerns": str(Comment.Concern.UNSCREENED), "concern_spans": []}
-    else:
-        fields = {
-            "concerns": ",".join(found.concerns),
-            "concern_spans": [list(s) for s in found.spans],
-        }
+        logger.exception("The screening rules could not be read; the text is held unscreened.")
+        return {"concerns": str(Comment.Concern.UNSCREENED), "concern_spans": []}
+    return {
+        "concerns": ",".join(found.concerns),
+        "concern_spans": [list(s) for s in found.spans],
+    }
+
+
+def _screened_comment(body: str, *, before: Comment | None = None) -> dict:
+    """The screen's findings as Comment fields, with the comment's
+    safeguarding case (`before` is the comment as it was): opened the first
+    time anything is flagged, and remembering every concern ever found, so an
+    edit or a redaction cannot close it."""
+    fields = _screened(body)
     ever = {c for c in (before.flagged_for if before else "").split(",") if c}
     ever.update(c for c in fields["concerns"].split(",") if c)
     fields["flagged_for"] = ",".join(sorted(ever))
@@ -219,7 +223,7 @@ def submit_comment(
     ensure_open(target)
     parent = reply_parent(target=target, parent_id=parent_id)
     _ensure_under_rate_limit(ip_address)
-    screened = _screened(body)
+    screened = _screened_comment(body)
     comment = Comment.objects.create(
         **screened,
         **{Comment.target_field(target): target},
@@ -371,7 +375,7 @@ def edit_text(*, comment: Comment, moderator, body: str) -> Comment:
         return comment
     old = comment.body
     comment.body = body
-    screened = _screened(body, before=comment)
+    screened = _screened_comment(body, before=comment)
     for name, value in screened.items():
         setattr(comment, name, value)
     comment.save(update_fields=["body", *screened])
@@ -451,7 +455,7 @@ def redact(*, comment: Comment, moderator, spans=(), phrases=()) -> Comment:
         pieces += [original[at:start], REMOVED]
         at = end
     comment.body = "".join([*pieces, original[at:]])
-    screened = _screened(comment.body, before=comment)
+    screened = _screened_comment(comment.body, before=comment)
     for name, value in screened.items():
         setattr(comment, name, value)
     comment.save(update_fields=["body", *screened])

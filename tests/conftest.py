@@ -2,12 +2,32 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from django.test import Client
 from django.test.client import MULTIPART_CONTENT
+from pytest_django.plugin import blocking_manager_key
 
 from tests.factories import make_editor
 from tests.fake_akismet import FakeAkismet
 from tests.helpers import logged_in
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends by emptying every table, migrations' rows too
+    (the groups, content types, the nine regions). serialized_rollback brings
+    them back only at the start of the next such test; the suite runs in
+    several processes, a file each, so the tests that follow in this process
+    would find them gone. Put them back straight away instead."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("serialized_rollback"):
+        with item.config.stash[blocking_manager_key].unblock():
+            for connection in connections.all():
+                contents = getattr(connection, "_test_serialized_contents", None)
+                if contents:
+                    connection.creation.deserialize_db_from_string(contents)
+    return result
 
 
 @pytest.fixture(scope="session")
