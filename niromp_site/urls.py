@@ -20,5 +20,6 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", lambda request: redirect(static("img/favicon.svg"), permanent=True)),
     path("comments/", include("comments.urls")),
+    path("search/", include("search.urls")),
     path("", include("pages.urls")),
 ]

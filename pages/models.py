@@ -20,6 +20,7 @@ RESERVED_SLUGS = frozenset(
         "robots.txt",
         "home",
         "healthz",
+        "search",
     }
 )
 
