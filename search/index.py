@@ -62,19 +62,24 @@ def entry(kind: SearchKind, obj) -> tuple:
     return (kind.key, obj.pk, clean_text(title), clean_text(body))
 
 
+# On SQLite an entry's rowid is its kind and id in one number: searching
+# then never reads the stored text of entries it does not show.
+KIND_BITS = 8
+BY_NUMBER = {kind.number: kind for kind in KINDS}
+
+
 def _sqlite_rowid(kind: SearchKind, object_id: int) -> int:
-    return object_id * 256 + kind.number
+    return (object_id << KIND_BITS) + kind.number
 
 
 def write(entries: list[tuple]) -> None:
     """Add or replace index entries (kind key, object id, title, body)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            rows = [(_sqlite_rowid(BY_KEY[k], pk), k, pk, t, b) for k, pk, t, b in entries]
+            rows = [(_sqlite_rowid(BY_KEY[k], pk), t, b) for k, pk, t, b in entries]
             cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [r[:1] for r in rows])  # noqa: S608
             cursor.executemany(
-                f"INSERT INTO {TABLE} (rowid, kind, object_id, title, body) "  # noqa: S608
-                "VALUES (%s, %s, %s, %s, %s)",
+                f"INSERT INTO {TABLE} (rowid, title, body) VALUES (%s, %s, %s)",  # noqa: S608
                 rows,
             )
         else:
@@ -132,7 +137,7 @@ def connect_signals() -> None:
 
 SQLITE_CREATE = [
     f"CREATE VIRTUAL TABLE {TABLE} USING fts5("
-    "title, body, kind UNINDEXED, object_id UNINDEXED, "
+    "title, body, "
     "tokenize = 'porter unicode61 remove_diacritics 2')"
 ]
 POSTGRES_CREATE = [
@@ -209,9 +214,15 @@ class Results:
         """SQL that keeps only the entries of items the public may see now."""
         clauses, params = [], []
         for kind in KINDS:
-            sql, kind_params = kind.public().values("pk").query.sql_with_params()
-            clauses.append(f"(kind = %s AND object_id IN ({sql}))")
-            params += [kind.key, *kind_params]
+            sql, kind_params = kind.public().order_by().values("pk").query.sql_with_params()
+            if connection.vendor == "sqlite":
+                clauses.append(
+                    f"(rowid & {(1 << KIND_BITS) - 1} = %s AND rowid >> {KIND_BITS} IN ({sql}))"
+                )
+                params += [kind.number, *kind_params]
+            else:
+                clauses.append(f"(kind = %s AND object_id IN ({sql}))")
+                params += [kind.key, *kind_params]
         return "(" + " OR ".join(clauses) + ")", params
 
     @cached_property
@@ -267,7 +278,7 @@ class Results:
         sql, params = self._match
         if connection.vendor == "sqlite":
             query = f"""
-                SELECT kind, object_id,
+                SELECT rowid & {(1 << KIND_BITS) - 1}, rowid >> {KIND_BITS},
                        highlight({TABLE}, 0, %s, %s),
                        snippet({TABLE}, 1, %s, %s, '…', {EXCERPT_WORDS})
                 FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid IN (
@@ -275,6 +286,10 @@ class Results:
                 ) ORDER BY bm25({TABLE}, 10.0, 1.0), rowid"""  # noqa: S608
             params = [START, STOP, START, STOP, params[0], *params, limit, offset]
         else:
+            # Every word must match (the WHERE), but the rank counts each word
+            # on its own: ts_rank of an AND query compares every pair of word
+            # positions, many times slower on long texts, for the same order
+            # in all but near-ties.
             marks = f'StartSel="{START}", StopSel="{STOP}"'
             options = (
                 f"{marks}, MaxWords={EXCERPT_WORDS}, MinWords=12, MaxFragments=2, "
@@ -282,14 +297,19 @@ class Results:
             )
             query = f"""
                 SELECT kind, object_id,
-                       ts_headline('english', title, query, %s),
-                       ts_headline('english', body, query, %s)
+                       ts_headline('english', entry.title, page.query, %s),
+                       ts_headline('english', entry.body, page.query, %s)
                 FROM (
-                    SELECT kind, object_id, title, body, query,
-                           ts_rank('{{0.05, 0.1, 0.2, 1.0}}', document, query) AS rank
+                    SELECT kind, object_id, query,
+                           ts_rank('{{0.05, 0.1, 0.2, 1.0}}', document,
+                                   replace(query::text, ' & ', ' | ')::tsquery) AS rank
                     {sql} ORDER BY rank DESC, kind, object_id LIMIT %s OFFSET %s
-                ) AS page ORDER BY rank DESC, kind, object_id"""  # noqa: S608
+                ) AS page JOIN {TABLE} AS entry USING (kind, object_id)
+                ORDER BY page.rank DESC, kind, object_id"""  # noqa: S608
             params = [f"{marks}, HighlightAll=true", options, *params, limit, offset]
         with connection.cursor() as cursor:
             cursor.execute(query, params)
-            return cursor.fetchall()
+            rows = cursor.fetchall()
+        if connection.vendor == "sqlite":
+            rows = [(BY_NUMBER[number].key, *rest) for number, *rest in rows]
+        return rows

@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 
 from pages.models import Page
 
@@ -26,6 +27,7 @@ def browse_links() -> list[tuple[str, str]]:
     return links
 
 
+@never_cache
 def search(request):
     """Published pages, news and documents matching `q`, best first. Never
     cached or indexed by search engines (robots.txt disallows it, too)."""

@@ -14,7 +14,13 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.helpers import SEEDED_URLS
 
-PAGES = [*SEEDED_URLS, "/news/", "/news/press-releases/"]
+PAGES = [
+    *SEEDED_URLS,
+    "/news/",
+    "/news/press-releases/",
+    "/search/?q=independent+reviewing",
+    "/search/?q=zzyzx",  # no results: the suggestions to browse
+]
 NOT_FOUND = "/no-such-page/"
 # States of the comment form, each reached the way a reader reaches it.
 FORM_ERRORS = "comment form with errors"
