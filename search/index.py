@@ -192,8 +192,7 @@ class Result:
 
     @property
     def url(self) -> str:
-        obj = self.object
-        return obj.url if hasattr(obj, "url") else obj.get_absolute_url()
+        return self.kind.url(self.object)
 
 
 def marked(text: str) -> SafeString:

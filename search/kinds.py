@@ -28,6 +28,7 @@ class SearchKind:
     public: Callable[[], QuerySet]  # what the public may see now, with what its address needs
     label: Callable[[Model], str]  # the kind as a result shows it ("Press release")
     date: Callable[[Model], datetime | None] = lambda obj: None
+    url: Callable[[Model], str] = lambda obj: obj.get_absolute_url()
 
     @property
     def model_class(self) -> type[Model]:
@@ -123,6 +124,7 @@ KINDS: tuple[SearchKind, ...] = (
         label=lambda document: (
             f"Download ({document.file_type})" if document.file_type else "Download"
         ),
+        url=lambda document: document.url,
     ),
 )
 BY_KEY = {kind.key: kind for kind in KINDS}

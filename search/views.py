@@ -12,16 +12,20 @@ from .index import MAX_QUERY_LENGTH, Query, Results
 RESULTS_PER_PAGE = 10
 # Where a reader whose search found nothing may browse instead: the news,
 # and these top-level pages while they are published (one query).
-BROWSE_PAGES = ("strategic-priorities", "events", "contact-us")
+BROWSE_PAGES = {
+    "strategic-priorities": "",
+    "events": "",
+    "contact-us": "the partnership's nine regions",
+}
 
 
-def browse_links() -> list[tuple[str, str]]:
+def browse_links() -> list[tuple[str, str, str]]:
     pages = Page.objects.published().filter(parent=None, slug__in=BROWSE_PAGES)
     by_slug = {page.slug: page for page in pages}
-    links = [("News and press releases", reverse("pages:news"))]
+    links = [("News and press releases", "", reverse("pages:news"))]
     links += [
-        (by_slug[slug].title, by_slug[slug].get_absolute_url())
-        for slug in BROWSE_PAGES
+        (by_slug[slug].title, note, by_slug[slug].get_absolute_url())
+        for slug, note in BROWSE_PAGES.items()
         if slug in by_slug
     ]
     return links

@@ -164,7 +164,7 @@ HOSTILE = [
     "\x00",
     "\x01\x02\x1b[31m",
     "!!!???...",
-    "…“”‘’",
+    "\u2026\u201c\u201d\u2018\u2019",  # ellipsis and curly quotes
     "\ue000marked\ue001",
     "<script>alert(1)</script>",
     "%",
@@ -271,6 +271,7 @@ def test_no_results_suggest_where_to_browse(client, seeded):
         if a.tag == "a"
     ]
     assert links == ["/news/", "/strategic-priorities/", "/events/", "/contact-us/"]
+    assert "Contact Us (the partnership's nine regions)" in visible_text(response)
     for link in links:
         assert client.get(link).status_code == 200
 
