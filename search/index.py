@@ -1,14 +1,15 @@
 """The search index and searching it, on SQLite (FTS5) and PostgreSQL
 (full-text search, English configuration), with the same behaviour on both.
 
-The index is one table of (kind, object id, title, body), made by this app's
-migration for the database in use (it is not a Django model, so dumpdata and
-loaddata never copy it: loading content indexes it again). Every item of
+The index is one table holding each item's kind, id, title and body, made
+by this app's migration for the database in use (it is not a Django model, so
+dumpdata and loaddata never copy it: loading content indexes it again). Every item of
 every kind is indexed, drafts included; who may see what is decided when
 searching, against the kinds' live `public()` querysets.
 
-- SQLite: an FTS5 table (porter stemming); the rank is bm25 with the title
-  weighted ten times the body; highlight() and snippet() give the excerpt.
+- SQLite: an FTS5 table (porter stemming) whose rowid holds the kind and id;
+  the rank is bm25 with the title weighted ten times the body; highlight()
+  and snippet() give the excerpt.
 - PostgreSQL: a table with a stored tsvector column (title weight A, body B)
   and a GIN index; ts_rank orders, ts_headline gives the excerpt.
 
