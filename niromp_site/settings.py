@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "axes",
     "pages",
     "comments",
+    "search",
     # The site itself: the operators' commands (backup, restore).
     "niromp_site.apps.NirompSiteConfig",
 ]

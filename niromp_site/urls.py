@@ -24,5 +24,6 @@ urlpatterns = [
     # The contact form (a section of the Contact Us page posts here).
     path("contact/send/", ContactView.as_view(), name="contact"),
     path("contact/sent/", ContactSentView.as_view(), name="contact_sent"),
+    path("search/", include("search.urls")),
     path("", include("pages.urls")),
 ]

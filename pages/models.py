@@ -23,6 +23,7 @@ RESERVED_SLUGS = frozenset(
         "home",
         "healthz",
         "regions",
+        "search",
     }
 )
 

@@ -22,6 +22,8 @@ PAGES = [
     "/events/past/",
     "/regions/",
     "/regions/north-east/",
+    "/search/?q=independent+reviewing",
+    "/search/?q=zzyzx",  # no results: the suggestions to browse
 ]
 NOT_FOUND = "/no-such-page/"
 # States of the comment form, each reached the way a reader reaches it.

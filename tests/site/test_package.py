@@ -22,7 +22,7 @@ from tests.live_site import free_port
 pytestmark = pytest.mark.package
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-APPS = ("niromp_site", "pages", "comments")
+APPS = ("niromp_site", "pages", "comments", "search")
 # Kept at the top of the checkout, shipped inside the niromp_site package.
 SHIPPED_FOLDERS = ("templates", "static", "fixtures")
 

@@ -678,6 +678,8 @@ README_COMMANDS: dict[str, Check] = {
     "bench/run.sh": benchmarks,  # DURATION=1s and a free PORT, both read by the script
     # Content
     "manage.py seed_content": succeeds(prints=("Content already present",)),
+    # Search
+    ".venv/bin/python manage.py rebuild_search_index": succeeds(prints=("Indexed ", " items (")),
     # Safeguarding screen
     'echo "he hits me, ring me on 07700 900123" | .venv/bin/python manage.py screen_comments': (
         succeeds(prints=('"concerns": ["disclosure", "identifying"]',))
