@@ -6,6 +6,7 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import display_for_field
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseRedirect
@@ -19,7 +20,7 @@ from django.utils.timesince import timesince
 
 from niromp_site.content import CONTENT_FIELDS, CONTENT_KINDS, with_targets
 
-from . import services
+from . import services, spam
 from .models import (
     QUEUE_ORDER,
     Comment,
@@ -53,6 +54,8 @@ class CommentHistoryInline(admin.TabularInline):
     extra = 0
     can_delete = False
     verbose_name_plural = "History"
+    # Folded away: the decision needs the text, not the record of it.
+    classes = ["collapse"]
 
     def get_fields(self, request, obj=None):
         # The lead's notes on a case are for safeguarding leads only.
@@ -279,17 +282,10 @@ class TargetTypeFilter(admin.SimpleListFilter):
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     form = CommentAdminForm
-    list_display = [
-        "concerns_label",
-        "status_label",
-        "verdict_label",
-        "excerpt",
-        "author_name",
-        "author_email",
-        "on_page",
-        "submitted_at",
-    ]
-    list_display_links = ["excerpt"]
+    # The e-mail address is searchable but not shown: the queue is for reading.
+    list_display = ["concerns_label", "excerpt", "status_label", "author_name"]
+    # The excerpt links to the comment itself (a page link sits beneath it).
+    list_display_links = None
     list_filter = [
         StatusFilter,
         "verdict",
@@ -333,13 +329,16 @@ class CommentAdmin(admin.ModelAdmin):
                     "user_agent",
                     "referrer",
                     "source",
-                ]
+                ],
+                # Personal data, folded away until a moderator needs it.
+                "classes": ["collapse"],
             },
         ),
     ]
     # Everything but the text is a record of what happened, not for editing.
     readonly_fields = [
-        name for _, options in fieldsets for name in options["fields"] if name != "body"
+        *(name for _, options in fieldsets for name in options["fields"] if name != "body"),
+        "comment_text",
     ]
     change_form_template = "admin/comments/comment/change_form.html"
 
@@ -367,29 +366,48 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="status", ordering="status")
     def status_label(self, obj):
-        return obj.get_status_display()
-
-    @admin.display(description="spam check", ordering="verdict")
-    def verdict_label(self, obj):
-        if obj.verdict == Comment.Verdict.UNCHECKED and obj.verdict_reason:
+        """State and spam check in one label: "Held · not checked", "Spam"."""
+        if obj.status != Comment.Status.HELD:
+            return obj.get_status_display()
+        label = f"Held · {obj.get_verdict_display().lower()}"
+        # Why it was not checked, unless the banner above the list says it once.
+        if obj.verdict == Comment.Verdict.UNCHECKED and obj.verdict_reason and spam.is_configured():
             return format_html(
-                "{}<br><small>{}</small>",
-                obj.get_verdict_display(),
-                Truncator(obj.verdict_reason).chars(80),
+                "{}<br><small>{}</small>", label, Truncator(obj.verdict_reason).chars(80)
             )
-        return obj.get_verdict_display()
+        return label
 
     @admin.display(description="comment")
     def excerpt(self, obj):
-        if obj.kind == Comment.Kind.PINGBACK:
-            return "(pingback)"
-        return Truncator(obj.body).chars(120)
+        """The start of the text, linking to the comment, its page and time beneath."""
+        pingback = obj.kind == Comment.Kind.PINGBACK
+        text = "(pingback)" if pingback else Truncator(obj.body).chars(300)
+        when = display_for_field(obj.submitted_at, Comment._meta.get_field("submitted_at"), "")
+        return format_html(
+            '<a class="queue-excerpt" href="{}">{}</a>'
+            '<span class="queue-meta">on <a href="{}">{}</a> · {}</span>',
+            reverse("admin:comments_comment_change", args=[obj.pk]),
+            text,
+            # The page, not the comment: finding which page of its thread shows
+            # the comment costs a query, and the list must not cost one a row.
+            obj.target.get_absolute_url(),
+            obj.target,
+            when,
+        )
 
-    @admin.display(description="on")
-    def on_page(self, obj):
-        # The page, not the comment: finding a comment's page of its thread
-        # costs a query, and the list must not cost one per row.
-        return format_html('<a href="{}">{}</a>', obj.target.get_absolute_url(), obj.target)
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "akismet_configured": spam.is_configured()}
+        response = super().changelist_view(request, extra_context)
+        # The held queue (the default view) says how many are waiting: the
+        # count the list has made already (searching or filtering narrows it).
+        context = getattr(response, "context_data", None)
+        held_view = (
+            request.GET.get(StatusFilter.parameter_name, StatusFilter.default)
+            == StatusFilter.default
+        )
+        if context and "cl" in context and held_view:
+            context["title"] = f"Comments awaiting moderation ({context['cl'].result_count})"
+        return response
 
     # One comment -------------------------------------------------------------
 
@@ -444,6 +462,69 @@ class CommentAdmin(admin.ModelAdmin):
         )
         return format_html("<ol>{}</ol>", items)
 
+    # Reading and deciding one comment ----------------------------------------
+
+    EDIT_TEXT = "text"  # ?edit=text: the text becomes an editable box
+
+    def _editing_text(self, request) -> bool:
+        """Only on the deliberate "Edit text" address may a moderator change the
+        text, so a stray keystroke on the comment's page is never saved."""
+        return request.GET.get("edit") == self.EDIT_TEXT and self.has_moderate_permission(request)
+
+    @admin.display(description="comment")
+    def comment_text(self, obj):
+        """The whole text, read-only (marked where the screen flagged it), with
+        who wrote it where and when."""
+        when = display_for_field(obj.submitted_at, Comment._meta.get_field("submitted_at"), "")
+        if obj.is_flagged:
+            text = self.screening(obj)
+        else:
+            text = format_html('<div class="comment-text">{}</div>', obj.body)
+        return format_html(
+            '<p class="comment-byline">{} on <a href="{}">{}</a>, {}</p>{}',
+            obj.author_name,
+            obj.get_absolute_url(),
+            obj.target,
+            when,
+            text,
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self._editing_text(request):
+            return self._with_safeguarding(request, obj, list(fieldsets))
+        # Reading: the text once, read-only, in place of the box (and of the
+        # screen's marked copy, which comment_text shows).
+        reading = []
+        for name, options in fieldsets:
+            fields = []
+            for field in options["fields"]:
+                if field == "body":
+                    fields.append("comment_text")
+                elif field != "screening":
+                    fields.append(field)
+            reading.append((name, {**options, "fields": fields}))
+        return self._with_safeguarding(request, obj, reading)
+
+    def _next_held(self, obj):
+        """The next comment in the queue's own order, not this one."""
+        return (
+            Comment.objects.in_moderation()
+            .exclude(pk=obj.pk)
+            .order_by(QUEUE_ORDER, "submitted_at", "pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+
+    def _after_decision(self, request, obj, button):
+        if button == "_not_spam":
+            return HttpResponseRedirect(request.path)  # now held: approve or reject it here
+        next_pk = self._next_held(obj)
+        if next_pk is None:
+            self.message_user(request, "No more comments awaiting moderation.", messages.INFO)
+            return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
+        return HttpResponseRedirect(reverse("admin:comments_comment_change", args=[next_pk]))
+
     def has_add_permission(self, request):
         return False  # comments come from readers only
 
@@ -455,12 +536,11 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if not self.has_moderate_permission(request):
-            fields.append("body")
+        if not self._editing_text(request):
+            fields.append("body")  # only a moderator's "Edit text" opens the box
         return [*fields, "case_status"]
 
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = list(super().get_fieldsets(request, obj))
+    def _with_safeguarding(self, request, obj, fieldsets):
         if obj is None:
             return fieldsets
         if self.has_moderate_permission(request):
@@ -541,6 +621,7 @@ class CommentAdmin(admin.ModelAdmin):
         context["published_replies"] = (
             obj.replies.filter(status=Comment.Status.PUBLISHED).count() if obj else 0
         )
+        context["editing_text"] = self._editing_text(request)
         return super().render_change_form(request, context, add, change, **kwargs)
 
     def response_change(self, request, obj):
@@ -557,6 +638,7 @@ class CommentAdmin(admin.ModelAdmin):
             ("_reject_keep", services.reject, "rejected; its replies stay", {"replies": keep}),
             ("_reject_hold", services.reject, "rejected; its replies are held", {"replies": hold}),
             ("_spam", services.mark_spam, "marked as spam", {}),
+            ("_not_spam", services.mark_not_spam, "marked as not spam and held", {}),
         ]:
             if button in request.POST and self.has_moderate_permission(request):
                 try:
@@ -565,7 +647,7 @@ class CommentAdmin(admin.ModelAdmin):
                     self.message_user(request, str(error), messages.ERROR)
                     return HttpResponseRedirect(request.path)
                 self.message_user(request, f"The comment was {done}.", messages.SUCCESS)
-                return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
+                return self._after_decision(request, obj, button)
         return super().response_change(request, obj)
 
     def _keep_original(self, request, obj, original_id, *, keep):

@@ -34,7 +34,6 @@ class CommentQuerySet(models.QuerySet):
 QUEUE_ORDER = models.Case(models.When(concerns="", then=models.Value(1)), default=models.Value(0))
 
 
-# PROTECT: deleting content must never delete what readers wrote.
 class NeverOnPublicPages:
     """A record readers never see on a page (a comment's history, reports,
     contact messages, e-mail subscriptions): writing it leaves the shared page
@@ -44,6 +43,7 @@ class NeverOnPublicPages:
         return False
 
 
+# PROTECT: deleting content must never delete what readers wrote.
 class Comment(points_at_content(on_delete=models.PROTECT, related_name="comments")):
     """A reader's comment (or an old pingback) on a page or an article.
 

@@ -115,6 +115,8 @@ def admin_save(client, comment, **changes) -> None:
     """Press a button on the comment's admin page, as a moderator's browser does,
     so the admin writes its own log entry ("Recent actions")."""
     url = f"/admin/comments/comment/{comment.pk}/change/"
+    if "body" in changes:
+        url += "?edit=text"  # the text is editable only after "Edit text"
     response = client.post(url, change_form_data(client, comment, **changes))
     assert response.status_code == 302
 

@@ -116,7 +116,7 @@ def test_words_that_are_not_in_the_comment_are_refused_with_a_message(flagged, m
 
 def test_editing_the_text_and_redacting_at_once_is_refused(flagged, mod_client):
     response = mod_client.post(
-        change_url(flagged),
+        change_url(flagged) + "?edit=text",  # "Edit text", then a redaction as well
         change_form_data(mod_client, flagged, body=f"{TEXT}!", redact_phrases=PHONE, _continue="1"),
     )
 
