@@ -19,14 +19,17 @@ def main_menu(request) -> list[dict]:
     items = [(page.menu_order, page.title, page.get_absolute_url()) for page in pages]
     items.append((NEWS_MENU_ORDER, "News", reverse("pages:news")))
     items.sort(key=lambda item: item[0])
-    return [
-        {
-            "title": title,
-            "url": url,
-            "current": request.path == url or (url != "/" and request.path.startswith(url)),
-        }
-        for _, title, url in items
-    ]
+    return [{"title": title, "url": url, "current": _current(request.path, url)} for _, title, url in items]
+
+
+def _current(path: str, url: str) -> str:
+    """aria-current for a menu link: "page" on its own page, "true" on a page
+    within its section, "" elsewhere."""
+    if path == url:
+        return "page"
+    if url != "/" and path.startswith(url):
+        return "true"
+    return ""
 
 
 def site(request):
