@@ -19,7 +19,10 @@ def main_menu(request) -> list[dict]:
     items = [(page.menu_order, page.title, page.get_absolute_url()) for page in pages]
     items.append((NEWS_MENU_ORDER, "News", reverse("pages:news")))
     items.sort(key=lambda item: item[0])
-    return [{"title": title, "url": url, "current": _current(request.path, url)} for _, title, url in items]
+    return [
+        {"title": title, "url": url, "current": _current(request.path, url)}
+        for _, title, url in items
+    ]
 
 
 def _current(path: str, url: str) -> str:

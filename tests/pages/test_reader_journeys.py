@@ -30,9 +30,7 @@ def main_of(response):
 # Home ----------------------------------------------------------------------
 
 
-def test_home_opens_with_who_the_partnership_is_then_the_routes_then_the_history(
-    seeded, client
-):
+def test_home_opens_with_who_the_partnership_is_then_the_routes_then_the_history(seeded, client):
     response = client.get("/")
     text = visible_text(response)
     who = text.index(
@@ -190,7 +188,9 @@ def test_each_quotation_in_the_press_release_names_its_speaker_after_the_words(s
 
 
 def test_the_sanitiser_keeps_a_quotation_and_its_caption():
-    markup = "<figure><blockquote><p>Words.</p></blockquote><figcaption>Speaker</figcaption></figure>"
+    markup = (
+        "<figure><blockquote><p>Words.</p></blockquote><figcaption>Speaker</figcaption></figure>"
+    )
     assert sanitise_html(markup) == markup
 
 
@@ -251,9 +251,7 @@ def test_no_seeded_page_says_here_where_a_link_was(seeded, client, url):
         "Local authority responsibilities",
     ],
 )
-def test_a_guide_with_no_address_in_the_seeds_is_named_as_a_title_not_a_link(
-    seeded, client, title
-):
+def test_a_guide_with_no_address_in_the_seeds_is_named_as_a_title_not_a_link(seeded, client, title):
     for url in ("/", "/about-us/"):
         main = main_of(client.get(url))
         cites = [cite.text for cite in main.find_all("cite")]
