@@ -18,7 +18,16 @@ CONTENTS_FROM = 4
 # Sanitised bodies hold bare <h2>/<h3> tags (sanitise.py allows them no attributes).
 HEADING = re.compile(r"<(h[23])>(.*?)</\1>", re.S)
 # Ids the page's own chrome uses; a heading never takes one of them.
-RESERVED_IDS = {"main", "top", "contents", "comments", "respond"}
+RESERVED_IDS = {
+    "main",
+    "top",
+    "contents",
+    "comments",
+    "respond",
+    "comment-form",
+    "contact-form",
+    "error-summary",
+}
 BACK_TO_TOP = '<p class="back-to-top"><a href="#contents">Back to top</a></p>'
 
 
