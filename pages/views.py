@@ -48,10 +48,9 @@ class ReaderThreadMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         roots = context.get("comments") or []
-        kept = [c for c in roots if not (c.is_pingback and not c.author_url)]
-        dropped = [c for c in roots if c not in kept and c.is_published]
-        context["comments"] = kept
-        context["comment_count"] = context.get("comment_count", 0) - len(dropped)
+        hidden = [c for c in roots if c.is_pingback and not c.author_url]
+        context["comments"] = [c for c in roots if c not in hidden]
+        context["comment_count"] -= sum(1 for c in hidden if c.is_published)
         return context
 
 
