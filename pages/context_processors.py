@@ -27,13 +27,19 @@ def main_menu(request) -> list[dict]:
         items.append((EVENTS_MENU_ORDER, "Events", reverse("pages:events")))
     items.sort(key=lambda item: item[0])
     return [
-        {
-            "title": title,
-            "url": url,
-            "current": request.path == url or (url != "/" and request.path.startswith(url)),
-        }
+        {"title": title, "url": url, "current": _current(request.path, url)}
         for _, title, url in items
     ]
+
+
+def _current(path: str, url: str) -> str:
+    """aria-current for a menu link: "page" on its own page, "true" on a page
+    within its section, "" elsewhere."""
+    if path == url:
+        return "page"
+    if url != "/" and path.startswith(url):
+        return "true"
+    return ""
 
 
 def site(request):

@@ -10,6 +10,12 @@ from comments.views import CommentsMixin
 from . import calendar
 from .context_processors import canonical_base
 from .models import Article, Document, Event, Page, Region
+from .sanitise import words_of
+
+# A page whose body is shorter than this many words ("This page is in
+# development.") leads with what it does have: its description, downloads
+# and comments.
+SHORT_BODY_WORDS = 25
 
 
 class PreviewMixin:
@@ -36,7 +42,21 @@ class PreviewMixin:
         return super().get_context_data(is_preview=not self.object.is_public, **kwargs)
 
 
-class PageDetailView(PreviewMixin, CommentsMixin, DetailView):
+class ReaderThreadMixin:
+    """An old pingback with no address says nothing a reader can use (no
+    words, no link), so it is left out of the thread and its count. A
+    pingback with an address shows as a link (comments/comment.html)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        roots = context.get("comments") or []
+        hidden = [c for c in roots if c.is_pingback and not c.author_url]
+        context["comments"] = [c for c in roots if c not in hidden]
+        context["comment_count"] -= sum(1 for c in hidden if c.is_published)
+        return context
+
+
+class PageDetailView(PreviewMixin, ReaderThreadMixin, CommentsMixin, DetailView):
     """A page found by its path (/section/page/); it and every section above
     it must be published."""
 
@@ -58,7 +78,9 @@ class PageDetailView(PreviewMixin, CommentsMixin, DetailView):
         if page.path == REGIONS_LISTED_ON:
             kwargs["regions"] = list(Region.objects.only("name", "slug"))
         return super().get_context_data(
-            documents=list(page.documents.all()),
+            # A document without a file is for editors to finish (the admin says so).
+            documents=[document for document in page.documents.all() if document.is_available],
+            short_body=len(words_of(page.body).split()) < SHORT_BODY_WORDS,
             children=list(page.children.published().order_by("menu_order", "title")),
             **kwargs,
         )
@@ -74,9 +96,21 @@ class HomeView(PageDetailView):
     def get_object(self, queryset=None):
         return get_object_or_404(self.visible(), slug="home", parent=None)
 
+    # The first screen's routes: the top-level pages a visitor most often
+    # comes for, by slug; a route whose page is not published is left out.
+    ROUTE_SLUGS = ("strategic-priorities", "about-us", "events")
+
     def get_context_data(self, **kwargs):
         latest = Article.objects.published()[:3]
-        return super().get_context_data(latest_articles=list(latest), **kwargs)
+        pages = Page.objects.published().filter(parent=None, slug__in=self.ROUTE_SLUGS)
+        routes = {page.slug.replace("-", "_"): page for page in pages}
+        strategy = routes.get("strategic_priorities")
+        downloads = []
+        if strategy:
+            downloads = [d for d in strategy.documents.all() if d.is_available]
+        return super().get_context_data(
+            latest_articles=list(latest), routes=routes, route_downloads=downloads, **kwargs
+        )
 
 
 class ArticleListView(ListView):
@@ -97,7 +131,7 @@ class ArticleListView(ListView):
         return super().get_context_data(heading=heading, kind=self.kind, **kwargs)
 
 
-class ArticleDetailView(PreviewMixin, CommentsMixin, DetailView):
+class ArticleDetailView(PreviewMixin, ReaderThreadMixin, CommentsMixin, DetailView):
     model = Article
     context_object_name = "article"
 

@@ -1,6 +1,10 @@
 """A reader finds their way round the site in a real browser."""
 
+import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+
+from tests.browser.conftest import AXE_OPTIONS
 
 TOP_LEVEL = [
     ("Home", "/", "National Independent Reviewing Officer Managers Partnership"),
@@ -60,3 +64,24 @@ def test_the_skip_link_is_the_first_thing_the_keyboard_reaches(page, site):
     expect(skip).to_be_visible()
     page.keyboard.press("Enter")
     expect(page).to_have_url(site.url + "/about-us/#main")
+
+
+@pytest.mark.parametrize(("width", "folded"), [(390, True), (1280, False)])
+def test_the_menu_folds_behind_menu_on_a_phone_and_shows_on_a_desktop(page, site, width, folded):
+    page.set_viewport_size({"width": width, "height": 844 if folded else 800})
+    page.goto(site.url + "/")
+    nav = page.get_by_role("navigation", name="Main")
+    toggle = nav.get_by_text("Menu", exact=True)
+    links = [nav.get_by_role("link", name=name) for name, _, _ in TOP_LEVEL]
+    if folded:
+        expect(toggle).to_be_visible()
+        for link in links:
+            expect(link).to_be_hidden()
+        toggle.click()
+    else:
+        expect(toggle).to_be_hidden()
+    for link in links:
+        expect(link).to_be_visible()
+    expect(links[0]).to_have_attribute("aria-current", "page")
+    violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    assert violations == [], [violation["id"] for violation in violations]

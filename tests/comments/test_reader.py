@@ -320,15 +320,6 @@ def seed_comment_articles(client, url):
     ]
 
 
-def test_the_home_page_shows_the_old_sites_pingback(seeded, client):
-    response, articles = seed_comment_articles(client, "/")
-
-    assert len(articles) == 1
-    assert "Pingback:" in articles[0].text
-    assert "The Independent Reviewing Officer | Child Protection Resource" in articles[0].text
-    assert "1 comment on" in visible_text(response)
-
-
 def test_strategic_priorities_shows_the_endorsements_and_two_anonymous_comments(seeded, client):
     response, articles = seed_comment_articles(client, "/strategic-priorities/")
 

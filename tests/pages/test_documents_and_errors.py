@@ -25,13 +25,11 @@ def test_the_strategic_vision_links_to_its_published_address(client, seeded):
     ) in html
 
 
-def test_youth_friendly_version_is_plain_text_until_a_file_is_uploaded(client, seeded, media):
+def test_youth_friendly_version_is_listed_once_a_file_is_uploaded(client, seeded, media):
     youth = Document.objects.get(slug="youth-friendly-strategic-priorities")
-    before = client.get("/about-us/").text
-    assert "Youth Friendly Strategic Priorities (not yet available to download)" in (
-        visible_text(client.get("/about-us/"))
-    )
-    assert "/documents/youth-friendly-strategic-priorities/" not in before
+    before = client.get("/about-us/")
+    assert "Youth Friendly Strategic Priorities" not in visible_text(before)
+    assert "/documents/youth-friendly-strategic-priorities/" not in before.text
 
     youth.file.save("youth-friendly.pdf", ContentFile(b"%PDF-1.4 youth friendly"))
     after = client.get("/about-us/").text

@@ -337,11 +337,12 @@ def test_each_imported_item_starts_its_history_with_what_was_imported(imported, 
 
 def test_a_second_run_changes_nothing(imported, uploads):
     before = counts()
+    versions = Version.objects.count()
     snapshot = list(Article.objects.values().order_by("pk"))
     with time_machine.travel(SOON_AFTER, tick=False):
         output = run_import(SITE, "--press-category", "Press Releases", "--media-dir", str(uploads))
     assert counts() == before
-    assert Version.objects.count() == sum(before[m] for m in ("Page", "Article", "Document"))
+    assert Version.objects.count() == versions  # no second "first version"
     assert list(Article.objects.values().order_by("pk")) == snapshot
     assert "Created: nothing new." in output
     assert "Redirects created: 0" in output

@@ -1,0 +1,89 @@
+"""Long pages for readers: ids on the body's headings, a contents list of them
+and "Back to top" links, added as the body is shown (the stored body stays as
+the editor wrote it; the sanitiser keeps no id attributes)."""
+
+import html
+import re
+from dataclasses import dataclass, field
+
+import nh3
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
+
+register = template.Library()
+
+# A page with this many headings or more gets a contents list.
+CONTENTS_FROM = 4
+# Sanitised bodies hold bare <h2>/<h3> tags (sanitise.py allows them no attributes).
+HEADING = re.compile(r"<(h[23])>(.*?)</\1>", re.S)
+# Ids the page's own chrome uses; a heading never takes one of them.
+RESERVED_IDS = {
+    "main",
+    "top",
+    "contents",
+    "comments",
+    "respond",
+    "comment-form",
+    "contact-form",
+    "error-summary",
+}
+BACK_TO_TOP = '<p class="back-to-top"><a href="#contents">Back to top</a></p>'
+
+
+@dataclass
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+@dataclass
+class Contents:
+    html: SafeString
+    headings: list[Heading] = field(default_factory=list)
+
+    @property
+    def shown(self) -> bool:
+        return len(self.headings) >= CONTENTS_FROM
+
+
+def heading_id(text: str, taken: set[str]) -> str:
+    """A readable id from the heading's words, the same on every render; a
+    repeated heading takes -2, -3."""
+    base = slugify(text)[:60].strip("-") or "section"
+    candidate, number = base, 1
+    while candidate in taken or candidate in RESERVED_IDS or candidate.endswith("-heading"):
+        number += 1
+        candidate = f"{base}-{number}"
+    taken.add(candidate)
+    return candidate
+
+
+@register.filter
+def with_contents(body: str) -> Contents:
+    """The sanitised body with an id on each h2 and h3 and, when it has
+    CONTENTS_FROM headings or more, a "Back to top" link before each h2 after
+    the first and at the end."""
+    body = body or ""
+    headings: list[Heading] = []
+    taken: set[str] = set()
+
+    def add_id(match):
+        tag, inner = match.group(1), match.group(2)
+        text = " ".join(html.unescape(nh3.clean(inner, tags=set())).split())
+        heading = Heading(level=int(tag[1]), id=heading_id(text, taken), text=text)
+        headings.append(heading)
+        return f'<{tag} id="{heading.id}">{inner}</{tag}>'
+
+    with_ids = HEADING.sub(add_id, body)
+    contents = Contents(html=mark_safe(with_ids), headings=headings)  # noqa: S308 (sanitised on save)
+    if contents.shown:
+        first_h2 = next((h.id for h in headings if h.level == 2), None)
+        with_links = re.sub(
+            r'<h2 id="([^"]+)">',
+            lambda m: m.group(0) if m.group(1) == first_h2 else BACK_TO_TOP + m.group(0),
+            with_ids,
+        )
+        contents.html = mark_safe(with_links + BACK_TO_TOP)  # noqa: S308 (sanitised on save)
+    return contents
