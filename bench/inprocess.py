@@ -35,7 +35,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import NoReverseMatch, reverse  # noqa: E402
+from django.urls import reverse  # noqa: E402
 
 from comments.models import Comment  # noqa: E402
 from pages.models import Page  # noqa: E402
@@ -61,17 +61,13 @@ def addresses(data: dict) -> list[str]:
     ]
     names = ["pages:news", "pages:press_releases"]
     listed = [reverse(name) for name in names] + [data["article"], data["press_release"]]
-    # Events arrive as their own app in a later issue; measured once they exist.
-    for name in ("events:list", "events:index"):
-        try:
-            listed.append(reverse(name))
-            break
-        except NoReverseMatch:
-            pass
     feeds = ["pages:news_feed", "pages:news_feed_rss", "pages:press_feed", "pages:press_feed_rss"]
     listed += [reverse(name) for name in feeds] + ["/sitemap.xml", "/robots.txt"]
-    if get("/search/").status_code == 200:
-        listed.append("/search/?q=benchmark")  # a word every generated item carries
+    # Events and Contact Us are seeded pages today and may become views of
+    # their own; search arrives with issue 11. Each is measured once it answers.
+    for path in ("/events/", "/contact-us/", "/search/"):
+        if get(path).status_code == 200:
+            listed.append(path if path != "/search/" else "/search/?q=benchmark")
     return list(dict.fromkeys(seeded + listed))
 
 

@@ -33,7 +33,6 @@ from django.utils import timezone  # noqa: E402
 from comments.models import Comment  # noqa: E402
 from pages.models import Article, Page, Status  # noqa: E402
 
-SECTIONS = 20  # generated pages come as sections of nine pages each
 PARAGRAPH = (
     "<p>Benchmark paragraph {n}. This text was generated for the benchmark; it "
     "stands in for an editor's words and has about the length of a real "
@@ -67,7 +66,8 @@ def make_pages(count: int, now) -> list[Page]:
             body=body(3),
             comments_open=False,
         )
-        for s in range(1, min(SECTIONS, count) + 1)
+        # One section for every ten pages: 20 sections of nine pages each.
+        for s in range(1, max(1, count // 10) + 1)
     )
     children = [
         Page(
