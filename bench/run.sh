@@ -29,7 +29,8 @@ export CONNECTIONS=${CONNECTIONS:-16}
 tmp=$(mktemp -d)
 servers=()
 cleanup() {
-  for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # SIGINT: gunicorn's quick shutdown; nothing here needs the graceful one.
+  for pid in "${servers[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
   for pid in "${servers[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$tmp"
 }
@@ -43,13 +44,18 @@ export DJANGO_SETTINGS_MODULE=niromp_site.settings DJANGO_SECRET_KEY=bench-only-
   DATABASE_URL="sqlite:///$tmp/db.sqlite3" DJANGO_STATIC_ROOT="$tmp/static" \
   DJANGO_MEDIA_ROOT="$tmp/media" COMMENT_RATE_LIMIT=0 DATA="$tmp/data.json"
 
+# Django's start-up chatter goes to a log, shown only if a step fails.
+quietly() {
+  "$@" 2>>"$tmp/setup.log" || { cat "$tmp/setup.log" >&2; exit 1; }
+}
+
 echo "Preparing the benchmark database in $tmp ..." >&2
-.venv/bin/python manage.py migrate --no-input -v0
-.venv/bin/python manage.py seed_content -v0 >/dev/null
+quietly .venv/bin/python manage.py migrate --no-input -v0
+quietly .venv/bin/python manage.py seed_content -v0 >/dev/null
 start=$SECONDS
-.venv/bin/python bench/make_data.py "${load[@]}" >"$DATA" 2>>"$tmp/setup.log"
+quietly .venv/bin/python bench/make_data.py "${load[@]}" >"$DATA"
 echo "Generated load in $((SECONDS - start)) s: $(cat "$DATA")" >&2
-.venv/bin/python manage.py collectstatic --no-input -v0
+quietly .venv/bin/python manage.py collectstatic --no-input -v0
 
 free_port() {
   .venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
