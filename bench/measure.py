@@ -45,6 +45,10 @@ def wrk(url: str, *, threads: int, connections: int) -> dict:
     command += ["-s", str(HERE / "report.lua"), url]
     # Arguments of our own making, no shell.
     done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
+    # Requests wrk left in flight still queue in gunicorn; the next run would
+    # wait behind them. One answered request means the queue has drained.
+    address = urlsplit(url)
+    fetch(f"{address.scheme}://{address.netloc}", address.path)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
     result["p50"], result["p99"] = result["p50_us"] / 1000, result["p99_us"] / 1000
@@ -152,7 +156,7 @@ def inprocess(*args: str, page_cache: bool = True) -> dict:
 
 def fetch(base: str, path: str) -> bytes:
     address = urlsplit(base)
-    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=300)
     connection.request("GET", path)
     return connection.getresponse().read()
 
@@ -187,7 +191,7 @@ def main() -> None:
     admin = inprocess("admin", page_cache=False)
     addresses = list(figures["on"])
     if QUICK:  # a taste of each kind of address, for the README test
-        keep = {"/", data["press_release"], "/news/", "/news/feed/", "/sitemap.xml"}
+        keep = {"/", data["press_release"], "/news/feed/"}
         addresses = [a for a in addresses if a in keep or a.startswith("/search/")]
 
     stylesheet = re.search(r'href="(/static/[^"]+\.css)"', fetch(site_on, "/").decode())[1]
