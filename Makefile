@@ -14,11 +14,12 @@ RUN_LOCK := requirements/run.lock
 DEV_LOCK := requirements/dev.lock
 UV_VERSION := 0.13.8
 
-.PHONY: help run test lint audit install lock clean
+.PHONY: help run test lint audit install lock clean bench
 
 help:
 	@echo "make run   - set up .venv, the database and static files; serve on http://127.0.0.1:$(PORT)/"
 	@echo "make test  - install the test tools; ruff, djLint, the migration check, pip-audit and the whole suite"
+	@echo "make bench - measure the site's speed with wrk on its own generated database (~10 min)"
 	@echo "make lock  - write requirements/*.lock again from pyproject.toml (LOCK_ARGS=--upgrade for newer versions)"
 
 $(BIN)/python:
@@ -97,6 +98,11 @@ test: $(VENV)/.installed-dev
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory audit
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+# Speed, as issue 9 measures it: its own database in a temporary folder,
+# gunicorn as `make run` serves, wrk (DURATION, CONNECTIONS, BENCH_QUICK=1).
+bench: $(VENV)/.installed
+	bench/run.sh
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,293 @@
+"""The measuring half of `make bench` (bench/run.sh prepares the database and
+starts the servers, then runs this): wrk against each address with the page
+cache on and off, the static baseline, the comment POST flow, the in-process
+figures (bench/inprocess.py), the workers' memory; then one table.
+
+Reads from the environment (bench/run.sh sets them): SITE_ON, SITE_OFF and
+BARE (base addresses of the site with PAGE_CACHE on, off, and of the bare
+whitenoise app), SITE_ON_PID and SITE_OFF_PID (their gunicorn masters),
+DATA (make_data.py's JSON), DURATION, CONNECTIONS, POSTERS, BENCH_QUICK.
+Ratios matter, not absolute figures: the machine may be shared and noisy.
+"""
+
+import http.client
+import json
+import multiprocessing
+import os
+import re
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable
+DURATION = os.environ.get("DURATION", "5s")
+CONNECTIONS = int(os.environ.get("CONNECTIONS", "16"))
+QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
+POST_DOMAIN = "bench-post.example.org"
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# wrk -----------------------------------------------------------------------
+
+
+def wrk(url: str, *, threads: int, connections: int) -> dict:
+    """One wrk run; its summary (bench/report.lua) with requests/s and ms."""
+    # A long timeout: wrk leaves answers slower than its default 2 s out of
+    # the percentiles, which would flatter p99 exactly when the site struggles.
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{DURATION}", "--timeout", "10s"]
+    command += ["-s", str(HERE / "report.lua"), url]
+    # Arguments of our own making, no shell.
+    done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
+    # Requests wrk left in flight still queue in gunicorn; the next run would
+    # wait behind them. One answered request means the queue has drained.
+    address = urlsplit(url)
+    fetch(f"{address.scheme}://{address.netloc}", address.path)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    result["p50"], result["p99"] = result["p50_us"] / 1000, result["p99_us"] / 1000
+    result["socket errors"] = sum(result[key] for key in ("connect", "read", "write"))
+    return result
+
+
+def loaded(url: str) -> dict:
+    return wrk(url, threads=2, connections=CONNECTIONS)
+
+
+def single_user(url: str) -> dict:
+    return wrk(url, threads=1, connections=2)
+
+
+# The comment POST flow --------------------------------------------------------
+
+CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def poster(base: str, path: str, seconds: float, number: int, results) -> None:
+    """A stream of new readers on one keep-alive connection: each GETs the
+    page (no cookies, as a first visit), takes the CSRF cookie and the form's
+    token, and POSTs a comment. Counts what the server answered."""
+    address = urlsplit(base)
+    counts: Counter = Counter()
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    deadline = time.monotonic() + seconds
+    sent = 0
+    while time.monotonic() < deadline:
+        try:
+            connection.request("GET", path)
+            page = connection.getresponse()
+            body = page.read()
+            cookies = " ".join(page.headers.get_all("Set-Cookie") or [])
+            cookie = re.search(r"csrftoken=([^;]+)", cookies)
+            token = CSRF_FIELD.search(body)
+            if page.status != 200 or not cookie or not token:
+                counts[f"GET {page.status} without a CSRF token"] += 1
+                continue
+            sent += 1
+            form = {
+                "csrfmiddlewaretoken": token[1].decode(),
+                "author_name": f"Benchmark poster {number}",
+                "author_email": f"poster-{number}@{POST_DOMAIN}",
+                "author_url": "",
+                "body": f"Benchmark POST comment {number}-{sent}.",
+                "homepage": "",
+            }
+            headers = {
+                "Cookie": f"csrftoken={cookie[1]}",
+                "Content-Type": "application/x-www-form-urlencoded",
+            }
+            connection.request("POST", path, body=urlencode(form), headers=headers)
+            answer = connection.getresponse()
+            answer.read()
+        except (OSError, http.client.HTTPException):
+            counts["connection errors"] += 1
+            connection.close()  # http.client opens a new one on the next request
+            continue
+        if 300 <= answer.status < 400 and "#comment-" in answer.getheader("Location", ""):
+            counts["accepted"] += 1
+        elif answer.status >= 500:
+            counts["5xx"] += 1
+        else:
+            counts[f"answered {answer.status}"] += 1
+    results.put(dict(counts))
+
+
+def post_flow(base: str, path: str, processes: int) -> dict:
+    seconds = float(DURATION.rstrip("s")) if DURATION.endswith("s") else 5.0
+    results = multiprocessing.Queue()
+    workers = [
+        multiprocessing.Process(target=poster, args=(base, path, seconds, n, results))
+        for n in range(1, processes + 1)
+    ]
+    start = time.monotonic()
+    for worker in workers:
+        worker.start()
+    total: Counter = Counter()
+    for _ in workers:
+        total.update(results.get())
+    elapsed = time.monotonic() - start
+    for worker in workers:
+        worker.join()
+    return {"counts": dict(total), "seconds": elapsed}
+
+
+# In-process figures and memory -----------------------------------------------
+
+
+def inprocess(*args: str, page_cache: bool = True) -> dict:
+    env = os.environ | {"PAGE_CACHE": "true" if page_cache else "false"}
+    done = subprocess.run(  # noqa: S603 - our own script, no shell
+        [PYTHON, str(HERE / "inprocess.py"), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        sys.exit(f"bench/inprocess.py {' '.join(args)} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def fetch(base: str, path: str) -> bytes:
+    address = urlsplit(base)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=300)
+    connection.request("GET", path)
+    return connection.getresponse().read()
+
+
+def workers_rss_mib(master: int) -> list[float]:
+    """Resident memory of each gunicorn worker (the master's children)."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        kib = int(re.search(r"VmRSS:\s+(\d+) kB", status)[1])
+        sizes.append(kib / 1024)
+    return sizes
+
+
+# The table --------------------------------------------------------------------
+
+
+def kb(size: int) -> str:
+    return f"{size / 1024:.1f}"
+
+
+def main() -> None:
+    site_on, site_off, bare = (os.environ[name] for name in ("SITE_ON", "SITE_OFF", "BARE"))
+    data = json.loads(Path(os.environ["DATA"]).read_text())
+
+    log("In-process: SQL queries and HTML size per address, the admin's changelist")
+    figures = {
+        "on": inprocess("pages", os.environ["DATA"], page_cache=True),
+        "off": inprocess("pages", os.environ["DATA"], page_cache=False),
+    }
+    admin = inprocess("admin", page_cache=False)
+    addresses = list(figures["on"])
+    if QUICK:  # a taste of each kind of address, for the README test
+        keep = {"/", data["press_release"], "/news/feed/"}
+        addresses = [a for a in addresses if a in keep or a.startswith("/search/")]
+
+    stylesheet = re.search(r'href="(/static/[^"]+\.css)"', fetch(site_on, "/").decode())[1]
+    # Warm every worker (templates compiled, the page cache filled) before timing.
+    for base in (site_on, site_off):
+        for address in [stylesheet, *addresses] * (1 if QUICK else 4):
+            fetch(base, address)
+
+    log(f"wrk: {DURATION} per run, {CONNECTIONS} connections and a single user (-t1 -c2)")
+    s = loaded(site_on + stylesheet)
+    baseline = loaded(bare + stylesheet)
+    rows = []
+    for mode, base in (("on", site_on), ("off", site_off)):
+        for address in addresses:
+            log(f"  {address} (cache {mode})")
+            rows.append((address, mode, loaded(base + address), single_user(base + address)))
+
+    posters = int(os.environ.get("POSTERS", "4"))
+    log(f"Comment POST flow: {posters} processes for {DURATION} on {data['article']}")
+    before = inprocess("posted", POST_DOMAIN)["count"]
+    posting = post_flow(site_on, data["article"], posters)
+    saved = inprocess("posted", POST_DOMAIN)["count"] - before
+    memory = {
+        "on": workers_rss_mib(int(os.environ["SITE_ON_PID"])),
+        "off": workers_rss_mib(int(os.environ["SITE_OFF_PID"])),
+    }
+
+    header = (
+        f"{'address':<48} {'cache':>5} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'p99 1u':>7} {'% of S':>7} {'SQL':>4} {'HTML KB raw/gz/br':>19}  notes"
+    )
+    print(header)
+    print("-" * len(header))
+    print(
+        f"{'S: ' + stylesheet:<48} {'':>5} {s['rps']:>8.0f} {s['p50']:>7.1f} {s['p99']:>7.1f} "
+        f"{'':>7} {100:>7.0f}"
+    )
+    for address, mode, load, single in rows:
+        page = figures[mode][address]
+        notes = []
+        if not load["requests"] or not single["requests"]:
+            notes.append(f"no answer within {DURATION}")
+        if page["status"] != 200:
+            notes.append(f"status {page['status']}")
+        for key, label in (("status", "answers >= 400"), ("timeout", "timeouts")):
+            if load[key] + single[key]:
+                notes.append(f"{load[key] + single[key]} {label}")
+        if load["socket errors"] + single["socket errors"]:
+            notes.append(f"{load['socket errors'] + single['socket errors']} socket errors")
+        size = f"{kb(page['raw'])}/{kb(page['gzip'])}/{kb(page['br'])}"
+        print(
+            f"{address:<48} {mode:>5} {load['rps']:>8.0f} {load['p50']:>7.1f} "
+            f"{load['p99']:>7.1f} {single['p99']:>7.1f} {100 * load['rps'] / s['rps']:>7.1f} "
+            f"{page['queries']:>4} {size:>19}  {'; '.join(notes)}"
+        )
+    print(
+        f"p50 and p99 at {CONNECTIONS} connections (wrk -t2 -c{CONNECTIONS} -d{DURATION}); "
+        "p99 1u for a single user (wrk -t1 -c2); SQL: queries per request, in-process; "
+        "HTML: gzip -6, brotli 5"
+    )
+    print()
+    share = 100 * s["rps"] / baseline["rps"]
+    print(
+        f"S vs bare whitenoise: {s['rps']:.0f} vs {baseline['rps']:.0f} requests/s "
+        f"({share:.0f} %); p99 {s['p99']:.1f} vs {baseline['p99']:.1f} ms"
+    )
+    counts = posting["counts"]
+    accepted = counts.get("accepted", 0)
+    others = ", ".join(
+        f"{n} {what}" for what, n in counts.items() if what not in ("accepted", "5xx")
+    )
+    print(
+        f"Comment POST flow: {accepted / posting['seconds']:.0f} comments/s accepted "
+        f"({accepted} in {posting['seconds']:.1f} s, {posters} processes), "
+        f"{counts.get('5xx', 0)} 5xx, {accepted - saved} lost (saved {saved})"
+        + (f"; also {others}" if others else "")
+    )
+    print(
+        f"Admin comments changelist ({data['comments']:,} comments): "
+        f"{admin['median_ms']:.0f} ms median of 5 loads in-process, {admin['queries']} SQL queries"
+    )
+    home_page = figures["on"]["/"]
+    css = Path(os.environ["DJANGO_STATIC_ROOT"], stylesheet.removeprefix("/static/"))
+    css_br = css.with_name(css.name + ".br")
+    css_size = (css_br if css_br.exists() else css).stat().st_size
+    print(
+        f"Home page HTML + stylesheet, brotli: {kb(home_page['br'] + css_size)} KB; "
+        f"render-blocking requests in <head>: {home_page['render_blocking']}"
+    )
+    for mode, sizes in memory.items():
+        print(
+            f"Worker memory after the run (cache {mode}): "
+            + ", ".join(f"{size:.0f}" for size in sizes)
+            + " MiB"
+        )
+
+
+if __name__ == "__main__":
+    main()
