@@ -31,7 +31,7 @@ from functools import partial
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models import Max, Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -195,15 +195,20 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not (settings.PAGE_CACHE and self.shared(request)):
             return self.get_response(request)
-        stamp = ContentVersion.current_stamp()
-        if stamp is not None:
-            entry = self.read(self.key(request, stamp))
-            if entry is not None and entry.expires > time.time():
-                return self.serve(request, entry)
-        # Before rendering, so an item coming due meanwhile ends the entry.
-        version = ContentVersion.current()
-        key = self.key(request, version.stamp)
-        plan = schedule()
+        try:
+            stamp = ContentVersion.current_stamp()
+            if stamp is not None:
+                entry = self.read(self.key(request, stamp))
+                if entry is not None and entry.expires > time.time():
+                    return self.serve(request, entry)
+            # Before rendering, so an item coming due meanwhile ends the entry.
+            version = ContentVersion.current()
+            key = self.key(request, version.stamp)
+            plan = schedule()
+        except DatabaseError:
+            # No database: nothing to cache against. The view answers as it
+            # would without the cache (/healthz says "unhealthy", a page 500s).
+            return self.get_response(request)
         response = self.get_response(request)
         if request.method == "GET" and self.storable(request, response):
             entry = self.store(request, key, response, version, plan)

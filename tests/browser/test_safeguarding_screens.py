@@ -51,7 +51,7 @@ def test_a_moderator_redacts_and_approves_and_the_lead_closes_the_case(browser, 
     expect(checkbox).to_be_visible()
     no_violations(moderator, "a flagged comment's page (moderator)")
     checkbox.check()
-    moderator.get_by_role("button", name="Save and approve").click()
+    moderator.get_by_role("button", name="Approve and next").click()
     expect(moderator.get_by_text("The comment was approved and published.")).to_be_visible()
 
     visitor = browser.new_context(locale="en-GB").new_page()

@@ -160,7 +160,7 @@ def test_simultaneous_comments_on_one_page_are_all_saved(live_site):
 
 
 def test_simultaneous_comments_on_three_pages_are_all_saved(live_site):
-    paths = ["/", "/strategic-priorities/", "/events/iroconf17/"] * 4
+    paths = ["/about-us/", "/strategic-priorities/", "/events/iroconf17/"] * 4
     results = _burst(live_site, paths, "three pages")
     _assert_saved(live_site, results)
 

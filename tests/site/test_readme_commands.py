@@ -685,8 +685,13 @@ README_COMMANDS: dict[str, Check] = {
     "djlint templates --lint": not_run("make test runs it; make run installs no djLint"),
     "manage.py makemigrations --check": succeeds(prints=("No changes",)),
     "make audit": dry_run("pip-audit"),  # make test runs it for real
-    'make test PYTEST_ARGS="-k feeds"': dry_run(".venv/bin/pytest -k feeds"),
+    'make test PYTEST_ARGS="-k feeds"': dry_run(
+        ".venv/bin/pytest -n auto --dist loadfile -k feeds"
+    ),
     "apt-get install chromium": not_run("a system package; .ci/run installs it on a fresh machine"),
+    "apt-get install redis-server": not_run(
+        "a system package; .ci/run installs it on a fresh machine"
+    ),
     ".ci/run": not_run("it is CI: it runs make test, which runs this test"),
     # Benchmark (BENCH_QUICK=1: a tiny real run; the full one takes ten minutes)
     "make bench": benchmarks,
