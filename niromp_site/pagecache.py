@@ -58,6 +58,14 @@ CACHED_VIEWS = {
     "pages:press_feed",
     "pages:press_feed_rss",
     "pages:article",
+    "pages:events",
+    "pages:past_events",
+    "pages:event",
+    "pages:event_ics",
+    "pages:events_calendar",
+    "pages:regions",
+    "pages:region",
+    "pages:region_calendar",
     "sitemap",
     "robots",
 }
@@ -143,6 +151,11 @@ def schedule() -> Schedule:
             "next": Min("publish_at", filter=Q(publish_at__gt=now)),
             "last": Max("publish_at", filter=Q(publish_at__lte=now)),
         }
+        # A kind may name times at which the clock alone moves it (an event
+        # goes from upcoming to past when it ends): entries end then too.
+        for field in getattr(apps.get_model(kind.model), "CLOCK_FIELDS", ()):
+            aggregates[f"next_{field}"] = Min(field, filter=Q(**{f"{field}__gt": now}))
+            aggregates[f"last_{field}"] = Max(field, filter=Q(**{f"{field}__lte": now}))
         if close_days:
             # Comments close on their own close_days after the publish time.
             window = now - timedelta(days=close_days)
@@ -154,8 +167,8 @@ def schedule() -> Schedule:
             .objects.filter(status=Status.PUBLISHED)
             .aggregate(**aggregates)
         )
-        next_times.append(found["next"])
-        last_times.append(found["last"])
+        next_times.extend(value for name, value in found.items() if name.startswith("next"))
+        last_times.extend(value for name, value in found.items() if name.startswith("last"))
         for name, times in (("closes", next_times), ("closed", last_times)):
             if found.get(name):
                 times.append(found[name] + timedelta(days=close_days))

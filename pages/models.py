@@ -377,6 +377,10 @@ class Event(Publishable):
 
     objects = EventQuerySet.as_manager()
 
+    # When the clock alone changes what readers see: an event leaves the
+    # upcoming lists when it ends (niromp_site.pagecache ends its pages then).
+    CLOCK_FIELDS = ("end",)
+
     class Meta:
         ordering = ["-start"]
         constraints = [models.UniqueConstraint(fields=["slug"], name="unique_event_slug")]

@@ -21,7 +21,9 @@ def pytest_runtest_teardown(item, nextitem):
     would find them gone. Put them back straight away instead."""
     result = yield
     marker = item.get_closest_marker("django_db")
-    if marker and marker.kwargs.get("serialized_rollback"):
+    # The last test of the process tears the test database down with it: then
+    # there is nothing to put back, and no test to need it.
+    if nextitem is not None and marker and marker.kwargs.get("serialized_rollback"):
         with item.config.stash[blocking_manager_key].unblock():
             for connection in connections.all():
                 contents = getattr(connection, "_test_serialized_contents", None)

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import pytest
 import reversion
 from django.core import serializers
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -25,6 +26,7 @@ from pages.models import Document, Page
 from tests.factories import (
     comment_data,
     make_article,
+    make_event,
     make_moderator,
     make_page,
     post_comment,
@@ -48,6 +50,10 @@ SECURITY_HEADERS = (
 @pytest.fixture(autouse=True)
 def page_cache(settings):
     settings.PAGE_CACHE = True
+    # Each test's writes are rolled back, so the version can come round to the
+    # same number in the next test: start with an empty cache, as a site
+    # never reuses a number once it has committed it.
+    cache.clear()
 
 
 @pytest.fixture
@@ -79,7 +85,10 @@ def about_us() -> Page:
 # Served from the cache ------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", [URL, "/", "/news/", "/news/feed/", "/sitemap.xml", "/robots.txt"])
+@pytest.mark.parametrize(
+    "url",
+    [URL, "/", "/news/", "/news/feed/", "/sitemap.xml", "/robots.txt", "/events/", "/regions/"],
+)
 def test_a_second_reader_gets_the_page_from_the_cache_with_one_query(
     seeded, url, django_assert_max_num_queries
 ):
@@ -217,6 +226,19 @@ def test_a_scheduled_article_appears_when_it_comes_due(seeded, committed, time_m
     assert "Due in ten minutes" not in text_of("/news/")  # from the cache
     time_machine.move_to(now + timedelta(minutes=10, seconds=1), tick=False)
     assert "Due in ten minutes" in text_of("/news/")
+
+
+def test_an_event_moves_to_past_events_the_moment_it_ends(seeded, committed, time_machine):
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    with committed():
+        make_event(title="Ends in five minutes", start=now - timedelta(hours=1))
+    for _ in range(2):  # rendered, then from the cache
+        assert "Ends in five minutes" in text_of("/events/")
+        assert "Ends in five minutes" not in text_of("/events/past/")
+    time_machine.move_to(now + timedelta(hours=1, seconds=1), tick=False)
+    assert "Ends in five minutes" not in text_of("/events/")
+    assert "Ends in five minutes" in text_of("/events/past/")
 
 
 def test_a_page_added_to_the_menu_shows_at_once(seeded, editor_client, committed):
