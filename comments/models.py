@@ -34,6 +34,25 @@ class CommentQuerySet(models.QuerySet):
 QUEUE_ORDER = models.Case(models.When(concerns="", then=models.Value(1)), default=models.Value(0))
 
 
+class Screened:
+    """What the safeguarding screen found in a comment or a contact message
+    (`concerns`, comma-separated, read with the model's Concern choices)."""
+
+    @property
+    def concern_list(self) -> list[str]:
+        return [c for c in self.concerns.split(",") if c]
+
+    @property
+    def concern_labels(self) -> list[str]:
+        """What the screen found, as moderators read it."""
+        return [self.Concern(c).label for c in self.concern_list]
+
+    @property
+    def is_flagged(self) -> bool:
+        """The screen found something: a person must read it before it is published."""
+        return bool(self.concerns)
+
+
 class NeverOnPublicPages:
     """A record readers never see on a page (a comment's history, reports,
     contact messages, e-mail subscriptions): writing it leaves the shared page
@@ -44,7 +63,7 @@ class NeverOnPublicPages:
 
 
 # PROTECT: deleting content must never delete what readers wrote.
-class Comment(points_at_content(on_delete=models.PROTECT, related_name="comments")):
+class Comment(Screened, points_at_content(on_delete=models.PROTECT, related_name="comments")):
     """A reader's comment (or an old pingback) on a page or an article.
 
     Every comment starts held; only a moderator publishes it. Its status and
@@ -169,23 +188,9 @@ class Comment(points_at_content(on_delete=models.PROTECT, related_name="comments
         UNSCREENED = "unscreened", "Not screened (the rules could not be read)"
 
     @property
-    def concern_list(self) -> list[str]:
-        return [c for c in self.concerns.split(",") if c]
-
-    @property
-    def concern_labels(self) -> list[str]:
-        """What the screen found, as moderators read it."""
-        return [self.Concern(c).label for c in self.concern_list]
-
-    @property
     def case_concern_labels(self) -> list[str]:
         """What its safeguarding case is about: every concern the screen found."""
         return [self.Concern(c).label for c in self.flagged_for.split(",") if c]
-
-    @property
-    def is_flagged(self) -> bool:
-        """The screen found something: a person must read it before it is published."""
-        return bool(self.concerns)
 
     @property
     def is_pingback(self) -> bool:
@@ -295,7 +300,7 @@ class CommentReport(NeverOnPublicPages, models.Model):
         return f"{self.get_reason_display()} (comment {self.comment_id})"
 
 
-class ContactMessage(NeverOnPublicPages, models.Model):
+class ContactMessage(Screened, NeverOnPublicPages, models.Model):
     """A message to the partnership from the contact form: held in the admin
     for the people who answer them, and never published anywhere. It takes the
     comments' safeguards (honeypot, rate limit, Akismet, the safeguarding
@@ -356,18 +361,6 @@ class ContactMessage(NeverOnPublicPages, models.Model):
 
     def __str__(self):
         return f"{self.subject or 'Message'} from {self.name}"
-
-    @property
-    def concern_list(self) -> list[str]:
-        return [c for c in self.concerns.split(",") if c]
-
-    @property
-    def concern_labels(self) -> list[str]:
-        return [self.Concern(c).label for c in self.concern_list]
-
-    @property
-    def is_flagged(self) -> bool:
-        return bool(self.concerns)
 
 
 class RedactedOriginal(NeverOnPublicPages, models.Model):
