@@ -19,7 +19,11 @@ def canonical_base(request) -> str:
 
 
 def main_menu(request) -> list[dict]:
-    pages = Page.objects.published().filter(parent=None, menu_order__isnull=False)
+    pages = (
+        Page.objects.published()
+        .filter(parent=None, menu_order__isnull=False)
+        .only("title", "slug", "parent", "menu_order")
+    )
     items = [(page.menu_order, page.title, page.get_absolute_url()) for page in pages]
     items.append((NEWS_MENU_ORDER, "News", reverse("pages:news")))
     items.append((REGIONS_MENU_ORDER, "Regions", reverse("pages:regions")))

@@ -7,6 +7,7 @@ Titles: one line, as they go into e-mail subjects and page heads.
 
 import html
 import re
+from functools import lru_cache
 
 import nh3
 from django.core.exceptions import ValidationError
@@ -50,6 +51,7 @@ def sanitise_html(html: str) -> str:
 BLOCK_END = re.compile(r"</(p|h[2-4]|li|blockquote|figcaption)>|<br\s*/?>", re.IGNORECASE)
 
 
+@lru_cache(maxsize=64)  # a pure function of the text; bounded (bodies can be long)
 def words_of(rich_text: str) -> str:
     """The words a reader sees, one block (paragraph, heading, item) a line:
     what an editor compares between two versions."""

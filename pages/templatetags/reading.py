@@ -4,7 +4,8 @@ the editor wrote it; the sanitiser keeps no id attributes)."""
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 
 import nh3
 from django import template
@@ -31,17 +32,19 @@ RESERVED_IDS = {
 BACK_TO_TOP = '<p class="back-to-top"><a href="#contents">Back to top</a></p>'
 
 
-@dataclass
+@dataclass(frozen=True)
 class Heading:
     level: int
     id: str
     text: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Contents:
+    """Shared between renders (with_contents is cached): never changed."""
+
     html: SafeString
-    headings: list[Heading] = field(default_factory=list)
+    headings: tuple[Heading, ...] = ()
 
     @property
     def shown(self) -> bool:
@@ -61,6 +64,7 @@ def heading_id(text: str, taken: set[str]) -> str:
 
 
 @register.filter
+@lru_cache(maxsize=64)  # a pure function of the body; bounded (bodies can be long)
 def with_contents(body: str) -> Contents:
     """The sanitised body with an id on each h2 and h3 and, when it has
     CONTENTS_FROM headings or more, a "Back to top" link before each h2 after
@@ -77,13 +81,12 @@ def with_contents(body: str) -> Contents:
         return f'<{tag} id="{heading.id}">{inner}</{tag}>'
 
     with_ids = HEADING.sub(add_id, body)
-    contents = Contents(html=mark_safe(with_ids), headings=headings)  # noqa: S308 (sanitised on save)
-    if contents.shown:
-        first_h2 = next((h.id for h in headings if h.level == 2), None)
-        with_links = re.sub(
-            r'<h2 id="([^"]+)">',
-            lambda m: m.group(0) if m.group(1) == first_h2 else BACK_TO_TOP + m.group(0),
-            with_ids,
-        )
-        contents.html = mark_safe(with_links + BACK_TO_TOP)  # noqa: S308 (sanitised on save)
-    return contents
+    if len(headings) < CONTENTS_FROM:
+        return Contents(html=mark_safe(with_ids), headings=tuple(headings))  # noqa: S308 (sanitised on save)
+    first_h2 = next((h.id for h in headings if h.level == 2), None)
+    with_links = re.sub(
+        r'<h2 id="([^"]+)">',
+        lambda m: m.group(0) if m.group(1) == first_h2 else BACK_TO_TOP + m.group(0),
+        with_ids,
+    )
+    return Contents(html=mark_safe(with_links + BACK_TO_TOP), headings=tuple(headings))  # noqa: S308 (sanitised on save)
