@@ -107,7 +107,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_prose_editor",

@@ -1,12 +1,11 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 
 from comments.contact_views import ContactSentView, ContactView
 from niromp_site.views import healthz
-from pages.sitemaps import sitemaps
+from pages.sitemaps import sitemap
 from pages.views import RobotsView
 
 # The site's own 400 page, which never reads the request again (see errors.py).
@@ -14,7 +13,7 @@ handler400 = "niromp_site.errors.bad_request"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap.xml", sitemap, name="sitemap"),
     # Before pages.urls, so a page can never take the address.
     path("healthz", healthz, name="healthz"),
     path("robots.txt", RobotsView.as_view(), name="robots"),

@@ -1,64 +1,67 @@
-from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
+"""/sitemap.xml: every public address, for search engines.
 
+django.contrib.sitemaps renders a template node per field per address and
+reverses every address one by one: about 400 ms for 2,000 articles, which a
+crawler pays on every visit the page cache has not kept. This builds the same
+XML (sitemaps.org 0.9, as Django writes it) from narrow rows, reversing one
+address per kind and filling in each slug (slugs need no escaping in a path),
+in a few milliseconds."""
+
+from xml.sax.saxutils import escape
+
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.timezone import get_current_timezone
+
+from .context_processors import canonical_base
 from .models import Article, Event, Page, Region
 
-
-class PageSitemap(Sitemap):
-    changefreq = "monthly"
-
-    def items(self):
-        published = Page.objects.published().for_address()
-        return [page for page in published if page.is_public]
-
-    def lastmod(self, item):
-        return item.updated_at
+HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+    'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+)
+# The lists that are not content items, each at its own address.
+LISTS = ("pages:news", "pages:press_releases", "pages:past_events", "pages:regions")
+SLUG = "slug-placeholder"
 
 
-class ArticleSitemap(Sitemap):
-    changefreq = "yearly"
-
-    def items(self):
-        return Article.objects.published()
-
-    def lastmod(self, item):
-        return item.updated_at
+def _by_slug(view_name: str, rows, changefreq: str):
+    """(address, lastmod, changefreq) for each (slug, updated_at) row."""
+    pattern = reverse(view_name, kwargs={"slug": SLUG})
+    for slug, updated_at in rows:
+        yield pattern.replace(SLUG, slug), updated_at, changefreq
 
 
-class EventSitemap(Sitemap):
-    changefreq = "monthly"
-
-    def items(self):
-        return Event.objects.published().order_by("pk")
-
-    def lastmod(self, item):
-        return item.updated_at
-
-
-class RegionSitemap(Sitemap):
-    changefreq = "monthly"
-
-    def items(self):
-        return Region.objects.all()
-
-    def lastmod(self, item):
-        return item.updated_at
-
-
-class NewsListSitemap(Sitemap):
-    changefreq = "weekly"
-
-    def items(self):
-        return ["pages:news", "pages:press_releases", "pages:past_events", "pages:regions"]
-
-    def location(self, item):
-        return reverse(item)
+def entries():
+    """Every public address in the sitemap's order: pages, the lists,
+    articles, events, regions."""
+    pages = (
+        Page.objects.published().for_address().defer("body", "parent__body", "parent__parent__body")
+    )
+    for page in pages:
+        if page.is_public:
+            yield page.get_absolute_url(), page.updated_at, "monthly"
+    for name in LISTS:
+        yield reverse(name), None, "weekly"
+    articles = Article.objects.published().values_list("slug", "updated_at")
+    yield from _by_slug("pages:article", articles, "yearly")
+    events = Event.objects.published().order_by("pk").values_list("slug", "updated_at")
+    yield from _by_slug("pages:event", events, "monthly")
+    regions = Region.objects.values_list("slug", "updated_at")
+    yield from _by_slug("pages:region", regions, "monthly")
 
 
-sitemaps = {
-    "pages": PageSitemap,
-    "news": NewsListSitemap,
-    "articles": ArticleSitemap,
-    "events": EventSitemap,
-    "regions": RegionSitemap,
-}
+def sitemap(request):
+    base = escape(canonical_base(request))
+    parts, zone = [HEAD], get_current_timezone()
+    for address, lastmod, changefreq in entries():
+        parts.append(f"<url><loc>{base}{escape(address)}</loc>")
+        if lastmod is not None:
+            parts.append(f"<lastmod>{lastmod.astimezone(zone).date().isoformat()}</lastmod>")
+        parts.append(f"<changefreq>{changefreq}</changefreq></url>\n")
+    parts.append("</urlset>\n")
+    response = HttpResponse("".join(parts), content_type="application/xml")
+    # As Django's sitemap view: the sitemap itself is not a page to index.
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    return response
