@@ -29,23 +29,67 @@ SHARED_STATUSES = {Comment.Status.PUBLISHED, Comment.Status.REJECTED}
 
 @dataclass
 class Thread:
-    roots: list[Comment]  # top-level comments, oldest first, each with .thread_replies
+    """The shape of a thread (every visible comment's id, parent and status,
+    oldest first), from which a page of it is loaded: a long thread costs
+    one narrow query, not hundreds of full rows."""
+
+    target: object
+    shape: list[tuple[int, int | None, str]]
     published: int  # how many comments are published
 
     @cached_property
-    def shared(self) -> list[Comment]:
+    def _tree(self) -> tuple[list[int], dict[int, list[int]], dict[int, str]]:
+        roots, replies = [], defaultdict(list)
+        status_of = {pk: status for pk, _, status in self.shape}
+        for pk, parent_id, _ in self.shape:
+            if parent_id in status_of:
+                replies[parent_id].append(pk)
+            else:
+                roots.append(pk)
+        return roots, replies, status_of
+
+    @cached_property
+    def shared(self) -> list[int]:
         """The top-level comments every reader sees (not a reader's own held one)."""
-        return [root for root in self.roots if root.status in SHARED_STATUSES]
+        roots, _, status_of = self._tree
+        return [pk for pk in roots if status_of[pk] in SHARED_STATUSES]
 
     def paginate(self, number) -> Page:
         """The page `number` (anything a reader typed; bad or out of range
-        gives the nearest page) of the top-level comments everyone sees; the
-        reader's own held comments that start a thread go on the last page."""
+        gives the nearest page) of the top-level comments everyone sees, as
+        Comments, each with its replies; the reader's own held comments that
+        start a thread go on the last page."""
+        roots, replies, _ = self._tree
         page = Paginator(self.shared, COMMENTS_PER_PAGE).get_page(number)
+        shown = list(page.object_list)
         if not page.has_next():
-            earlier = {root.pk for root in self.shared[: (page.number - 1) * COMMENTS_PER_PAGE]}
-            page.object_list = [root for root in self.roots if root.pk not in earlier]
+            earlier = set(self.shared[: (page.number - 1) * COMMENTS_PER_PAGE])
+            shown = [pk for pk in roots if pk not in earlier]
+        page.object_list = self._load(shown, replies)
         return page
+
+    def _load(self, root_ids: list[int], replies: dict[int, list[int]]) -> list[Comment]:
+        """These top-level comments and all their replies, as a tree, each
+        marked with whether a reader may reply to it."""
+        wanted, stack = [], list(root_ids)
+        while stack:
+            pk = stack.pop()
+            wanted.append(pk)
+            stack.extend(replies.get(pk, ()))
+        comments = (
+            Comment.objects.filter(pk__in=wanted).defer(*NOT_SHOWN).order_by("submitted_at", "pk")
+        )
+        open_for_comments = services.comments_open(self.target)
+        by_id, is_root = {}, set(root_ids)
+        for comment in comments:
+            by_id[comment.pk] = comment
+            comment.thread_replies = []
+            comment.is_removed = comment.status == Comment.Status.REJECTED
+            comment.can_reply = services.can_reply(comment, open_for_comments=open_for_comments)
+        for comment in by_id.values():
+            if comment.pk not in is_root and comment.parent_id in by_id:
+                by_id[comment.parent_id].thread_replies.append(comment)
+        return [by_id[pk] for pk in root_ids if pk in by_id]
 
 
 def visible(target, own_pending: list[int]):
@@ -70,22 +114,10 @@ def visible(target, own_pending: list[int]):
 
 def build_thread(target, own_pending: list[int]) -> Thread:
     """Published comments (and the reader's own held ones) as a tree, oldest
-    first, each marked with whether a reader may reply to it."""
-    comments = list(visible(target, own_pending).defer(*NOT_SHOWN))
-    open_for_comments = services.comments_open(target)
-    by_id = {comment.pk: comment for comment in comments}
-    replies = defaultdict(list)
-    roots = []
-    for comment in comments:
-        comment.thread_replies = replies[comment.pk]
-        comment.is_removed = comment.status == Comment.Status.REJECTED
-        comment.can_reply = services.can_reply(comment, open_for_comments=open_for_comments)
-        if comment.parent_id in by_id:
-            replies[comment.parent_id].append(comment)
-        else:
-            roots.append(comment)
-    published = sum(1 for comment in comments if comment.is_published)
-    return Thread(roots=roots, published=published)
+    first; `paginate()` loads the page a reader asked for."""
+    shape = list(visible(target, own_pending).values_list("pk", "parent_id", "status"))
+    published = sum(1 for _, _, status in shape if status == Comment.Status.PUBLISHED)
+    return Thread(target=target, shape=shape, published=published)
 
 
 def page_of(comment: Comment) -> int:
