@@ -33,6 +33,8 @@ DESKTOP = {"width": 1280, "height": 800}
 # A clipped screenshot stops here, so no PNG is a ten-metre scroll.
 MAX_HEIGHT = 3000
 MARGIN = 24  # around a clipped region, so it does not touch the edge
+# The same picture every run: no blinking caret, animations at their end.
+STILL = {"animations": "disabled", "caret": "hide"}
 
 PRESS_RELEASE = "/news/niromp-responds-to-community-care-poll/"
 STAFF = [("moderator", "sample-moderator"), ("editor", "sample-editor")]
@@ -73,27 +75,46 @@ class Camera:
     folder: Path
     shots: list[Shot] = field(default_factory=list)
 
-    def take(self, page: Page, file: str, journey: str, caption: str, *, region=None, full=False):
+    def take(
+        self,
+        page: Page,
+        file: str,
+        journey: str,
+        caption: str,
+        *,
+        region=None,
+        full=False,
+        max_height=MAX_HEIGHT,
+    ):
         """The first screen; or, with `region` (a locator), that part of the
-        page; or, with `full`, the page from the top; both at most MAX_HEIGHT."""
+        page; or, with `full`, the page from the top; both at most `max_height`.
+
+        A long part is shot through a viewport made that tall, not as a clip
+        of the full page: chromium stalls on a full-page capture of a phone
+        page 25,000 px long (the press release with its comments)."""
         path = self.folder / file
-        width = page.viewport_size["width"]
-        if region is not None:
-            region.scroll_into_view_if_needed()
-            box = region.evaluate(
-                "e => { const r = e.getBoundingClientRect();"
-                " return {top: r.top + window.scrollY, height: r.height}; }"
-            )
-            top = max(0, box["top"] - MARGIN)
-            height = min(box["height"] + 2 * MARGIN, MAX_HEIGHT)
-            clip = {"x": 0, "y": top, "width": width, "height": height}
-            page.screenshot(path=path, full_page=True, clip=clip)
-        elif full:
-            height = min(page.evaluate("document.documentElement.scrollHeight"), MAX_HEIGHT)
-            clip = {"x": 0, "y": 0, "width": width, "height": height}
-            page.screenshot(path=path, full_page=True, clip=clip)
+        screen = page.viewport_size
+        if region is None and not full:
+            page.screenshot(path=path, **STILL)
         else:
-            page.screenshot(path=path)
+            if region is None:
+                page.evaluate("window.scrollTo(0, 0)")
+                height = page.evaluate("document.documentElement.scrollHeight")
+            else:
+                height = region.evaluate("e => e.getBoundingClientRect().height") + 2 * MARGIN
+            height = int(min(height, max_height))
+            page.set_viewport_size({"width": screen["width"], "height": height})
+            try:
+                top = 0
+                if region is not None:
+                    region.evaluate("e => e.scrollIntoView({block: 'start'})")
+                    top = region.evaluate("e => e.getBoundingClientRect().top") - MARGIN
+                    # At the page's end the region cannot reach the top of the screen.
+                    top = max(0, min(top, height - 1))
+                clip = {"x": 0, "y": top, "width": screen["width"], "height": height - top}
+                page.screenshot(path=path, clip=clip, **STILL)
+            finally:
+                page.set_viewport_size(screen)
         self.shots.append(Shot(file, journey, caption))
 
 
@@ -167,7 +188,14 @@ def reader_comments(page: Page, site: LiveSite, camera: Camera) -> None:
         page,
         "reader-comment-posted-phone.png",
         READER,
-        "After posting: the thanks, where help is, and the reader's own held comment",
+        "After posting, where the page opens: the reader's own held comment",
+    )
+    camera.take(
+        page,
+        "reader-comment-thanks-phone.png",
+        READER,
+        "After posting, at the top of the same page: the thanks and where help is",
+        region=status,
     )
 
 
@@ -235,11 +263,20 @@ def editor_press_release(page: Page, site: LiveSite, camera: Camera) -> None:
         page,
         "editor-press-release-edit-desktop.png",
         EDITOR,
-        "The press release's edit form, top: the save buttons and the editor's toolbar",
+        "The press release's edit form, top: the save buttons above the fields",
     )
-    # One small change, so the history has two versions to compare.
+    camera.take(
+        page,
+        "editor-body-toolbar-desktop.png",
+        EDITOR,
+        "Further down the same form: the body's rich-text editor and its toolbar",
+        region=page.locator(".field-body"),
+        max_height=700,
+    )
+    # One small change, so the history has two versions to compare; at the
+    # start of the line, where the comparison shows it without scrolling.
     description = page.get_by_label("Description")
-    description.fill(description.input_value() + " (Edited for the screenshots.)")
+    description.fill("Edited for the screenshots. " + description.input_value())
     page.get_by_role("button", name="Save and continue editing").first.click()
     expect(page.get_by_text("was changed successfully")).to_be_visible()
     page.get_by_role("link", name="History").first.click()
@@ -327,7 +364,7 @@ def write_index(shots: list[Shot], folder: Path) -> Path:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("folder", nargs="?", default="var/screenshots", type=Path)
+    parser.add_argument("folder", nargs="?", default=REPO_ROOT / "var" / "screenshots", type=Path)
     folder = parser.parse_args().folder.resolve()
     if not CHROMIUM.exists():
         print(f"No browser at {CHROMIUM}: apt-get install chromium", file=sys.stderr)
