@@ -369,6 +369,11 @@ def main() -> int:
     if not CHROMIUM.exists():
         print(f"No browser at {CHROMIUM}: apt-get install chromium", file=sys.stderr)
         return 1
+    try:  # before the minute it takes to build the site
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        print(f"Cannot write the screenshots to {folder}: {error.strerror}", file=sys.stderr)
+        return 1
     with tempfile.TemporaryDirectory(prefix="niromp-screenshots-") as tmp:
         tmp = Path(tmp)
         port = free_port()
