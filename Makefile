@@ -14,12 +14,13 @@ RUN_LOCK := requirements/run.lock
 DEV_LOCK := requirements/dev.lock
 UV_VERSION := 0.13.8
 
-.PHONY: help run test lint audit install lock clean bench
+.PHONY: help run test lint audit install lock clean bench screenshots
 
 help:
 	@echo "make run   - set up .venv, the database and static files; serve on http://127.0.0.1:$(PORT)/"
 	@echo "make test  - install the test tools; ruff, djLint, the migration check, pip-audit and the whole suite"
 	@echo "make bench - measure the site's speed with wrk on its own generated database (~10 min)"
+	@echo "make screenshots - what a reader, a moderator and an editor see, as PNGs in var/screenshots/"
 	@echo "make lock  - write requirements/*.lock again from pyproject.toml (LOCK_ARGS=--upgrade for newer versions)"
 
 $(BIN)/python:
@@ -103,6 +104,13 @@ test: $(VENV)/.installed-dev
 # gunicorn as `make run` serves, wrk (DURATION, CONNECTIONS, BENCH_QUICK=1).
 bench: $(VENV)/.installed
 	bench/run.sh
+
+# A page of screenshots (issue 13): a reader's, a moderator's and an editor's
+# journeys on a phone and a desktop, from its own temporary site, by Debian's
+# chromium; PNGs and index.html in SCREENSHOTS (git-ignored under var/).
+SCREENSHOTS ?= var/screenshots
+screenshots: $(VENV)/.installed-dev
+	$(BIN)/python tools/screenshots.py $(SCREENSHOTS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

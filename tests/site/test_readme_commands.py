@@ -695,6 +695,9 @@ README_COMMANDS: dict[str, Check] = {
     ".ci/run": not_run("it is CI: it runs make test, which runs this test"),
     # Benchmark (BENCH_QUICK=1: a tiny real run; the full one takes ten minutes)
     "make bench": benchmarks,
+    # Screenshots: chromium and the test tools, which make run does not install;
+    # tests/browser/test_screenshots.py runs the tool for real on a tiny run.
+    "make screenshots": dry_run("tools/screenshots.py var/screenshots"),
     # Content
     "manage.py seed_content": succeeds(prints=("Content already present",)),
     # Search
