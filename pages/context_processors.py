@@ -27,8 +27,9 @@ def main_menu(request) -> list[dict]:
     items = [(page.menu_order, page.title, page.get_absolute_url()) for page in pages]
     items.append((NEWS_MENU_ORDER, "News", reverse("pages:news")))
     items.append((REGIONS_MENU_ORDER, "Regions", reverse("pages:regions")))
-    if not any(url == reverse("pages:events") for _, _, url in items):
-        items.append((EVENTS_MENU_ORDER, "Events", reverse("pages:events")))
+    events = reverse("pages:events")
+    if not any(url == events for _, _, url in items):
+        items.append((EVENTS_MENU_ORDER, "Events", events))
     items.sort(key=lambda item: item[0])
     return [
         {"title": title, "url": url, "current": _current(request.path, url)}

@@ -6,8 +6,10 @@ from crispy_forms.utils import render_crispy_form
 from django import template
 from django.conf import settings
 from django.template import Context
+from django.template.defaultfilters import date
 from django.utils.html import escape, urlize
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from ..forms import CommentForm
 
@@ -39,6 +41,18 @@ def _linked(text: str) -> str:
     if MAY_LINK.search(text):
         return urlize(text, nofollow=True, autoescape=True)
     return escape(text)
+
+
+@register.filter(expects_localtime=True)
+def cached_date(value, arg):
+    """Django's `date` filter, remembered: a thread shows each comment's time
+    twice, and formatting a date is a large part of rendering a long one."""
+    return _date(value, arg, get_language())
+
+
+@lru_cache(maxsize=4096)  # bounded; a pure function of its arguments
+def _date(value, arg, language):  # language: only part of the key
+    return date(value, arg)
 
 
 # The comment form is the same for every reader but for these values (and the
