@@ -26,7 +26,7 @@ from reversion_compare.admin import CompareVersionAdmin
 from . import services
 from .forms import DocumentForm
 from .models import Article, Document, Event, Page, Redirect, Region
-from .sanitise import SanitisedHTMLField, words_of
+from .sanitise import SanitisedHTMLField, sanitise_html, words_of
 
 # What the editor offers is what the sanitiser keeps (pages/sanitise.py).
 EDITOR_EXTENSIONS = {
@@ -159,13 +159,31 @@ class VersionAdmin(CompareVersionAdmin):
         return super().recover_view(request, version_id, extra_context)
 
 
+# Between two tags, whitespace the browser's editor drops when it saves.
+BETWEEN_TAGS = re.compile(r">\s+<")
+
+
+class RichTextFormField(ProseEditorFormField):
+    """The rich-text editor's field. The editor writes the same HTML back
+    laid out its own way (no line breaks between blocks, its own entities),
+    so an untouched body would count as changed and the history would say
+    "Changed Body" when only the title changed: compare what a reader would
+    get instead."""
+
+    def has_changed(self, initial, data):
+        def canonical(value):
+            return BETWEEN_TAGS.sub("><", sanitise_html(value or "").strip())
+
+        return canonical(initial) != canonical(self.to_python(data))
+
+
 class ContentAdmin(VersionAdmin):
     """What pages and articles share: the rich-text editor, UK times, the
     live-site link, and old addresses kept when a published slug changes."""
 
     formfield_overrides = {
         SanitisedHTMLField: {
-            "form_class": ProseEditorFormField,
+            "form_class": RichTextFormField,
             "widget": AdminProseEditorWidget,
             "config": {"extensions": EDITOR_EXTENSIONS},
         }

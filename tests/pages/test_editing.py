@@ -165,6 +165,20 @@ def test_every_admin_save_is_kept_as_a_revision(editor_client, editor):
     ]
 
 
+def test_the_history_names_only_what_the_editor_changed(editor_client):
+    """The editor sends an untouched body back laid out its own way (no line
+    breaks between blocks); the history does not call that a change."""
+    body = "<p>One.</p>\n<h2>Two</h2>\n<p>Three &amp; four.</p>"
+    admin_add(editor_client, "page", title="Minutes", slug="minutes", body=body)
+    page = Page.objects.get(slug="minutes")
+    relaid = "<p>One.</p><h2>Two</h2><p>Three &amp; four.</p>"
+    admin_change(editor_client, page, body=relaid, description="The minutes of our meetings.")
+    comment = Version.objects.get_for_object(page).first().revision.comment
+    assert "Description" in comment and "Body" not in comment
+    admin_change(editor_client, page, body="<p>One.</p><h2>Two</h2><p>Five.</p>")
+    assert "Body" in Version.objects.get_for_object(page).first().revision.comment
+
+
 def test_an_editor_rolls_back_a_bad_edit(client, editor_client):
     admin_add(
         editor_client,
