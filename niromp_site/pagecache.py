@@ -37,9 +37,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
+from .gzipped import Gzipped, accepts_gzip
 from .middleware import ADMIN_PREFIX
 from .models import ContentVersion
 
@@ -123,7 +124,8 @@ def connect_signals() -> None:
 class Entry:
     status: int
     headers: tuple[tuple[str, str], ...]
-    body: bytes  # the CSRF token replaced by CSRF_PLACEHOLDER
+    parts: tuple[bytes, ...]  # the page, split where each reader's CSRF token goes
+    gzipped: Gzipped  # the same parts gzipped, for browsers that accept it
     etag: str
     last_modified: int | None  # None: If-Modified-Since is not answered
     expires: float  # a scheduled change, as a Unix time
@@ -293,10 +295,13 @@ class PageCacheMiddleware:
             extra["Last-Modified"] = http_date(modified)
         for name, value in extra.items():
             response[name] = value
+        patch_vary_headers(response, ["Accept-Encoding"])  # served gzipped to those who ask
+        parts = tuple(body.split(CSRF_PLACEHOLDER))
         entry = Entry(
             status=response.status_code,
             headers=tuple((n, v) for n, v in response.items() if n.lower() != "content-length"),
-            body=body,
+            parts=parts,
+            gzipped=Gzipped.of(parts),
             etag=etag,
             last_modified=modified,
             expires=plan.next_change,
@@ -312,15 +317,23 @@ class PageCacheMiddleware:
         response = HttpResponse(status=entry.status)
         for name, value in entry.headers:
             response[name] = value
+        gzip = accepts_gzip(request)
+        if gzip:
+            response["ETag"] = f"W/{entry.etag}"  # another encoding, another tag
         conditional = get_conditional_response(
             request, etag=entry.etag, last_modified=entry.last_modified, response=response
         )
         if conditional is not response:
             return conditional  # 304 Not Modified
-        body = entry.body
-        if CSRF_PLACEHOLDER in body:
+        token = b""
+        if len(entry.parts) > 1:
             self.csrf.process_request(request)
-            body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+            token = get_token(request).encode()
+        if gzip:
+            body = entry.gzipped.with_token(token, entry.parts)
+            response["Content-Encoding"] = "gzip"
+        else:
+            body = token.join(entry.parts)
         response.content = body
         response["Content-Length"] = str(len(body))
         return self.csrf.process_response(request, response)

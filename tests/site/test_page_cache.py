@@ -7,6 +7,7 @@ transaction never commits, and the version is bumped on commit); here it is
 on, and writes are committed with `committed()`."""
 
 import contextlib
+import gzip
 import json
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -17,6 +18,7 @@ from django.core import serializers
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
 from reversion.models import Version
@@ -137,6 +139,44 @@ def test_a_comment_posted_from_a_page_from_the_cache_is_accepted(
         content_type="application/x-www-form-urlencoded",
     )
     assert refused.status_code == 403
+
+
+def test_a_browser_that_accepts_gzip_gets_the_page_gzipped_with_its_own_working_token(
+    seeded, committed
+):
+    """The page is gzipped once; each reader's CSRF token is gzipped in on
+    every hit, and the page it makes is the page, token and all."""
+    plain = Client().get(URL)
+    readers = [Client(enforce_csrf_checks=True, HTTP_ACCEPT_ENCODING="gzip, deflate, br")]
+    readers.append(Client(enforce_csrf_checks=True, HTTP_ACCEPT_ENCODING="gzip"))
+    pages = [reader.get(URL) for reader in readers]
+    assert [page["Content-Encoding"] for page in pages] == ["gzip", "gzip"]
+    assert "Accept-Encoding" in pages[0]["Vary"] and "Accept-Encoding" in plain["Vary"]
+    html = [HttpResponse(gzip.decompress(page.content)) for page in pages]
+    assert int(pages[0]["Content-Length"]) == len(pages[0].content) < len(html[0].content) / 2
+    tokens = [field_value(html_tree(page), "csrfmiddlewaretoken") for page in html]
+    assert tokens[0] != tokens[1]
+    texts = [page.content.decode() for page in html]
+    assert [text.replace(token, "") for text, token in zip(texts, tokens, strict=True)] == [
+        plain.text.replace(field_value(html_tree(plain), "csrfmiddlewaretoken"), "")
+    ] * 2
+    with committed():
+        sent = readers[0].post(
+            URL,
+            urlencode(comment_data(csrfmiddlewaretoken=tokens[0])),
+            content_type="application/x-www-form-urlencoded",
+        )
+    assert sent.status_code == 302
+    # Asked again with its tag, the gzipped page is unchanged: 304.
+    again = readers[1].get(URL, HTTP_IF_NONE_MATCH=pages[1]["ETag"])
+    assert pages[1]["ETag"].startswith("W/") and again.status_code == 304
+
+
+def test_a_browser_that_does_not_accept_gzip_gets_the_page_as_it_is(seeded):
+    Client().get(URL)
+    page = Client(HTTP_ACCEPT_ENCODING="identity").get(URL)
+    assert not page.has_header("Content-Encoding")
+    assert "About Us" in page.text
 
 
 # Changes show on the very next request ------------------------------------------

@@ -1,0 +1,60 @@
+"""A stored page, gzipped once, with each reader's CSRF token gzipped in on
+every hit.
+
+A page from the page cache is the same for every reader but for the CSRF
+token in its forms. Compressing the whole page again for each reader would
+cost more than serving it; so the parts around the token are deflated once,
+each on its own, ending on a byte boundary and referring to nothing before
+it (what pigz does to compress in parallel). Joined with the token deflated
+the same way, they make one valid deflate stream, wrapped here in a gzip
+member. The token is never compressed together with the page, so the
+compressed size says nothing about it (BREACH); Django masks it per response
+as well.
+"""
+
+import re
+import struct
+import zlib
+from dataclasses import dataclass
+
+# Browsers say "gzip, deflate, br, zstd"; as Django's GZipMiddleware reads it.
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+# A gzip member's header: deflate, no name, no time, unknown system.
+HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+LEVEL = 6
+
+
+def accepts_gzip(request) -> bool:
+    return bool(ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+
+
+def _deflated(data: bytes) -> bytes:
+    """Raw deflate blocks for `data` that can sit between other such blocks."""
+    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+
+
+# The stream's final block: empty, marked last.
+_LAST_BLOCK = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS).flush(zlib.Z_FINISH)
+
+
+@dataclass(frozen=True, slots=True)
+class Gzipped:
+    parts: tuple[bytes, ...]  # the page's bytes between the tokens, each deflated
+    first_crc: int  # the CRC-32 of the first part (the rest is summed on each hit)
+
+    @classmethod
+    def of(cls, parts: tuple[bytes, ...]) -> "Gzipped":
+        return cls(parts=tuple(_deflated(part) for part in parts), first_crc=zlib.crc32(parts[0]))
+
+    def with_token(self, token: bytes, raw_parts: tuple[bytes, ...]) -> bytes:
+        """The whole page (`raw_parts`, as stored) gzipped, `token` between its parts."""
+        pieces = [HEADER, self.parts[0]]
+        crc, size = self.first_crc, len(raw_parts[0])
+        deflated_token = _deflated(token) if len(raw_parts) > 1 else b""
+        for raw, part in zip(raw_parts[1:], self.parts[1:], strict=True):
+            pieces += [deflated_token, part]
+            crc = zlib.crc32(raw, zlib.crc32(token, crc))
+            size += len(token) + len(raw)
+        pieces += [_LAST_BLOCK, struct.pack("<II", crc, size & 0xFFFFFFFF)]
+        return b"".join(pieces)
