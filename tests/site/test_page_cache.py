@@ -115,6 +115,15 @@ def test_a_page_from_the_cache_carries_the_same_headers_as_one_rendered(seeded, 
         assert second[header] == uncached[header], header
 
 
+def post_with_token(reader, token):
+    """A comment posted by `reader` with the CSRF token their page carried."""
+    return reader.post(
+        URL,
+        urlencode(comment_data(csrfmiddlewaretoken=token)),
+        content_type="application/x-www-form-urlencoded",
+    )
+
+
 def test_a_comment_posted_from_a_page_from_the_cache_is_accepted(
     seeded, committed, django_assert_max_num_queries
 ):
@@ -126,19 +135,9 @@ def test_a_comment_posted_from_a_page_from_the_cache_is_accepted(
     assert tokens[0] != tokens[1]
     assert all(page.cookies["csrftoken"].value for page in pages)
     with committed():
-        sent = readers[0].post(
-            URL,
-            urlencode(comment_data(csrfmiddlewaretoken=tokens[0])),
-            content_type="application/x-www-form-urlencoded",
-        )
-    assert sent.status_code == 302
+        assert post_with_token(readers[0], tokens[0]).status_code == 302
     # Another reader's token is refused, as without the cache.
-    refused = readers[1].post(
-        URL,
-        urlencode(comment_data(csrfmiddlewaretoken="x" * 64)),
-        content_type="application/x-www-form-urlencoded",
-    )
-    assert refused.status_code == 403
+    assert post_with_token(readers[1], "x" * 64).status_code == 403
 
 
 def test_a_browser_that_accepts_gzip_gets_the_page_gzipped_with_its_own_working_token(
@@ -161,12 +160,7 @@ def test_a_browser_that_accepts_gzip_gets_the_page_gzipped_with_its_own_working_
         plain.text.replace(field_value(html_tree(plain), "csrfmiddlewaretoken"), "")
     ] * 2
     with committed():
-        sent = readers[0].post(
-            URL,
-            urlencode(comment_data(csrfmiddlewaretoken=tokens[0])),
-            content_type="application/x-www-form-urlencoded",
-        )
-    assert sent.status_code == 302
+        assert post_with_token(readers[0], tokens[0]).status_code == 302
     # Asked again with its tag, the gzipped page is unchanged: 304.
     again = readers[1].get(URL, HTTP_IF_NONE_MATCH=pages[1]["ETag"])
     assert pages[1]["ETag"].startswith("W/") and again.status_code == 304
