@@ -84,7 +84,9 @@ class CommentForm(forms.ModelForm):
         self.helper = FormHelper()
         # GOV.UK's order for each field: label, hint, error message, field.
         self.helper.field_template = FIELD_TEMPLATE
-        self.helper.form_action = "#respond"
+        # Sent back with mistakes, the page opens at its error summary, which
+        # takes the focus (a fragment's target that can take it does).
+        self.helper.form_action = "#error-summary"
         self.helper.form_id = "comment-form"
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
