@@ -5,6 +5,7 @@ from django import forms
 from .models import Comment, CommentReport
 
 BODY_MAX_LENGTH = 5000
+FIELD_TEMPLATE = "comments/form_field.html"
 PARENT_NOT_FOUND = (
     "The comment you are replying to is not on this page. "
     "Post your comment without replying, or reply to another comment."
@@ -81,7 +82,11 @@ class CommentForm(forms.ModelForm):
         self.fields["body"].widget.attrs["maxlength"] = BODY_MAX_LENGTH
         self.fields["author_url"].assume_scheme = "https"
         self.helper = FormHelper()
-        self.helper.form_action = "#respond"
+        # GOV.UK's order for each field: label, hint, error message, field.
+        self.helper.field_template = FIELD_TEMPLATE
+        # Sent back with mistakes, the page opens at its error summary, which
+        # takes the focus (a fragment's target that can take it does).
+        self.helper.form_action = "#error-summary"
         self.helper.form_id = "comment-form"
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
@@ -91,7 +96,7 @@ class CommentForm(forms.ModelForm):
             "author_url",
             "body",
             Div(
-                Field("homepage", autocomplete="off", tabindex="-1"),
+                Field("homepage", autocomplete="off", tabindex="-1", template=FIELD_TEMPLATE),
                 css_class="hp",
                 aria_hidden="true",
             ),

@@ -44,6 +44,8 @@ PENDING_COOKIE = "comments_pending"
 AUTHOR_COOKIE = "comment_author"
 PENDING_MAX_AGE = 30 * 86400
 AUTHOR_MAX_AGE = 365 * 86400
+# Tags the message that confirms a posted comment: "posted-comment-<id>".
+POSTED_TAG = "posted-comment-"
 
 
 def as_id(value) -> int | None:
@@ -68,6 +70,31 @@ def _set_signed(response, request, name, value, max_age):
         httponly=True,
         samesite="Lax",
     )
+
+
+def _comment_ids(comments) -> set[int]:
+    """The ids of `comments` and of all their replies."""
+    ids = set()
+    for comment in comments:
+        ids.add(comment.pk)
+        ids |= _comment_ids(getattr(comment, "thread_replies", []))
+    return ids
+
+
+def split_messages(request, comments) -> tuple[list, object, int | None]:
+    """The one-time messages for the top of the page, and the one confirming
+    a comment the reader has just posted with that comment's id: shown beside
+    the comment (where the redirect after posting lands, #comment-N) when it
+    is among `comments`, else left at the top."""
+    top, posted, posted_id = [], None, None
+    for message in messages.get_messages(request):
+        tag = next((t for t in message.extra_tags.split() if t.startswith(POSTED_TAG)), None)
+        pk = as_id(tag.removeprefix(POSTED_TAG)) if tag else None
+        if posted is None and pk is not None and pk in _comment_ids(comments):
+            posted, posted_id = message, pk
+        else:
+            top.append(message)
+    return top, posted, posted_id
 
 
 def pending_ids(request) -> list[int]:
@@ -107,7 +134,15 @@ class CommentsMixin:
         parent_id = as_id(form["parent"].value())
         if parent_id is not None:
             reply_to = Comment.objects.for_target(target).published().filter(pk=parent_id).first()
+        # Overrides the context processor's `messages`: the top of the page
+        # shows only those not shown beside the reader's new comment.
+        top_messages, posted_message, posted_id = split_messages(
+            self.request, thread_page.object_list
+        )
         context.update(
+            messages=top_messages,
+            posted_message=posted_message,
+            posted_comment_id=posted_id,
             comments=thread_page.object_list,
             comments_page=thread_page,
             comments_page_parameter=PAGE_PARAMETER,
@@ -151,7 +186,7 @@ class CommentsMixin:
             request,
             "Thank you. Your comment has been received and is awaiting moderation; "
             "it will appear here once a moderator has approved it.",
-            extra_tags="signposting",
+            extra_tags=f"signposting {POSTED_TAG}{comment.pk}",
         )
         response = HttpResponseRedirect(comment_url(comment))
         own = [*pending_ids(request), comment.pk][-20:]

@@ -66,7 +66,8 @@ def open_case(page, site, case):
         field(form, "Comment").fill("Checking the form's error state.")
         with page.expect_navigation() as navigation:
             form.get_by_role("button", name="Post comment").click()
-        page.locator("#error-summary").wait_for()
+        page.locator("#error-summary:focus").wait_for()
+        page.locator("#id_author_email_error").wait_for()
         return navigation.value
     if case == REPLY:
         page.goto(site.url + "/strategic-priorities/")
@@ -74,6 +75,7 @@ def open_case(page, site, case):
         reply_to = re.search(r"replyto=(\d+)", reply.get_attribute("href")).group(1)
         response = page.goto(f"{site.url}/strategic-priorities/?replyto={reply_to}")
         page.get_by_role("heading", name=re.compile(r"^Reply to ")).wait_for()
+        page.locator("#respond figure.reply-quote blockquote").wait_for()
         return response
     if case == HELD:
         page.goto(site.url + "/strategic-priorities/")
@@ -85,7 +87,9 @@ def open_case(page, site, case):
             form.get_by_role("button", name="Post comment").click()
         comment = page.locator("#" + page.url.rsplit("#", 1)[-1])
         comment.get_by_text("awaiting moderation. Only you can see it").wait_for()
-        page.get_by_text("Your comment has been received").wait_for()
+        # The confirmation and the signposting, in a banner beside the comment.
+        comment.get_by_role("status").get_by_text("Your comment has been received").wait_for()
+        comment.get_by_role("status").get_by_text("0800 1111").wait_for()
         return navigation.value
     if case in (REPORT, REPORT_ERRORS, REPORTED):
         page.goto(site.url + "/strategic-priorities/")

@@ -58,14 +58,18 @@ def test_a_page_with_comments_open_shows_the_labelled_comment_form(client, page)
     assert form.find("input", type="submit") is not None
 
 
-def test_the_form_explains_moderation_akismet_and_links_to_the_privacy_policy(client, page):
+def test_a_note_above_the_form_says_what_happens_to_a_comment(client, page):
     response = client.get(page.get_absolute_url())
 
-    section = html_tree(response).by_id("comments")
-    assert section is not None
-    assert "held for moderation" in section.text
-    assert "Akismet" in section.text
-    assert section.find("a", href="/privacy-policy/") is not None
+    respond = html_tree(response).by_id("respond")
+    note = respond.find("div", class_="comment-note")
+    assert "A person reads every comment before it appears on this page" in note.text
+    assert "We do not reply to comments by e-mail" in note.text
+    assert note.find("a", href="/privacy-policy/") is not None
+    # Above the form; the spam service is named in the privacy policy, not here.
+    order = list(respond.iter())
+    assert order.index(note) < order.index(respond.find("form", id="comment-form"))
+    assert "Akismet" not in html_tree(response).by_id("comments").text
 
 
 def test_a_page_with_comments_closed_shows_no_form(client, page):
@@ -120,8 +124,25 @@ def test_after_posting_the_reader_is_redirected_and_told_it_awaits_moderation(cl
     assert response.status_code == 302
     assert response["Location"] == f"{page.get_absolute_url()}#comment-{comment.pk}"
     assert comment.status == Comment.Status.HELD
-    text = visible_text(client.get(response["Location"]))
-    assert "Your comment has been received and is awaiting moderation" in text
+    tree = html_tree(client.get(response["Location"]))
+    # Told beside their own comment, where the redirect lands, not at the top.
+    banner = comment_article(tree, comment).find(role="status")
+    assert "Your comment has been received and is awaiting moderation" in banner.text
+    assert "call 999" in banner.text  # the safeguarding signposting, in the same box
+    assert tree.find("div", class_="messages") is None
+
+
+def test_a_confirmation_whose_comment_is_not_on_the_page_stays_at_the_top(client, page, moderator):
+    comment = published_comment(page, moderator)
+    post_comment(client, page, body="Mine.")
+    mine = Comment.objects.get(body="Mine.")
+    # A moderator rejected it before the reader's browser followed the redirect.
+    services.reject(comment=mine, moderator=moderator)
+
+    tree = html_tree(client.get(page.get_absolute_url()))
+
+    assert "Your comment has been received" in tree.find("div", class_="messages").text
+    assert comment_article(tree, comment).find(role="status") is None
 
 
 def test_the_author_sees_their_own_held_comment_marked_awaiting_moderation(client, page):
@@ -222,6 +243,26 @@ def test_the_reply_link_prefills_the_parent_and_says_who_is_replied_to(client, p
     assert parent.attrs.get("type") == "hidden"
     assert parent.attrs.get("value") == str(comment.pk)
     assert "Reply to Bea First" in tree.by_id("respond").text
+
+
+def test_the_reply_form_quotes_the_start_of_the_comment_escaped_and_can_be_cancelled(
+    client, page, moderator
+):
+    body = "<b>Bold & brave</b> " + "word " * 100
+    comment = published_comment(page, moderator, author_name="Bea <First>", body=body)
+
+    response = client.get(f"{page.get_absolute_url()}?replyto={comment.pk}")
+
+    respond = html_tree(response).by_id("respond")
+    quote = respond.find("figure", class_="reply-quote")
+    quoted = quote.find("blockquote").text
+    assert quoted.startswith("<b>Bold & brave</b> word word")
+    assert quoted.endswith("…")
+    assert len(quoted) <= 200
+    assert quote.find("figcaption").text == "Bea <First>"
+    assert "&lt;b&gt;Bold &amp; brave&lt;/b&gt;" in response.content.decode()
+    cancel = next(a for a in respond.find_all("a") if a.text == "Cancel reply")
+    assert cancel.attrs["href"] == f"{page.get_absolute_url()}#comment-{comment.pk}"
 
 
 def test_there_is_no_reply_link_at_the_maximum_depth(client, page, moderator, settings):
