@@ -18,9 +18,20 @@ COMMENTS_PER_PAGE = 50
 # The query parameter naming a page of the thread (?comments-page=2).
 PAGE_PARAMETER = "comments-page"
 
-# What the thread's page never shows: kept out of the query, as a long thread
-# loads hundreds of rows.
-NOT_SHOWN = ["author_email", "ip_address", "user_agent", "referrer", "permalink", "concern_spans"]
+# What the thread's page shows of a comment (comments/comment_article.html)
+# and needs to place it and say whether it can be answered; nothing else is
+# loaded (a page of a thread is a hundred rows).
+SHOWN = [
+    "parent",
+    "depth",
+    "kind",
+    "source",
+    "status",
+    "author_name",
+    "author_url",
+    "body",
+    "submitted_at",
+]
 
 # A top-level comment in these is on every reader's page of the thread
 # (a rejected one shows as a placeholder for its replies).
@@ -76,9 +87,7 @@ class Thread:
             pk = stack.pop()
             wanted.append(pk)
             stack.extend(replies.get(pk, ()))
-        comments = (
-            Comment.objects.filter(pk__in=wanted).defer(*NOT_SHOWN).order_by("submitted_at", "pk")
-        )
+        comments = Comment.objects.filter(pk__in=wanted).only(*SHOWN).order_by("submitted_at", "pk")
         open_for_comments = services.comments_open(self.target)
         by_id, is_root = {}, set(root_ids)
         for comment in comments:

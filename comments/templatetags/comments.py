@@ -1,5 +1,6 @@
 import re
 from functools import lru_cache
+from types import SimpleNamespace
 
 from crispy_forms.templatetags.crispy_forms_tags import CrispyFormNode
 from crispy_forms.utils import render_crispy_form
@@ -7,6 +8,7 @@ from django import template
 from django.conf import settings
 from django.template import Context
 from django.template.defaultfilters import date
+from django.template.loader import get_template
 from django.utils.html import escape, urlize
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -53,6 +55,57 @@ def cached_date(value, arg):
 @lru_cache(maxsize=4096)  # bounded; a pure function of its arguments
 def _date(value, arg, language):  # language: only part of the key
     return date(value, arg)
+
+
+ARTICLE = "comments/comment_article.html"
+
+
+@register.simple_tag(takes_context=True)
+def comment_article(context, comment):
+    """A comment's <article> in the thread. A published comment's is the same
+    for every reader who sees that page of the thread, so it is rendered once
+    for what it shows (every value it reads is in the key: an edit, a new
+    status or a closed thread makes a new one); the reader's own held or
+    just-posted comment is rendered for them."""
+    page = context.get("comments_page")
+    own = not comment.is_published or comment.pk == context.get("posted_comment_id")
+    if own or settings.DEBUG:
+        with context.push(comment=comment):
+            return context.template.engine.get_template(ARTICLE).render(context)
+    return _published_article(
+        comment.pk,
+        comment.author_name,
+        comment.author_url,
+        comment.source,
+        comment.submitted_at,
+        comment.body,
+        comment.is_pingback,
+        comment.can_reply,
+        page.number if page is not None else 1,
+        context.get("comments_page_parameter"),
+    )
+
+
+@lru_cache(maxsize=2048)  # bounded; a pure function of what the comment shows
+def _published_article(pk, name, url, source, at, body, pingback, can_reply, number, parameter):
+    comment = SimpleNamespace(
+        pk=pk,
+        author_name=name,
+        author_url=url,
+        source=source,
+        submitted_at=at,
+        body=body,
+        is_pingback=pingback,
+        is_published=True,
+        can_reply=can_reply,
+    )
+    return get_template(ARTICLE).render(
+        {
+            "comment": comment,
+            "comments_page": SimpleNamespace(number=number),
+            "comments_page_parameter": parameter,
+        }
+    )
 
 
 # The comment form is the same for every reader but for these values (and the
