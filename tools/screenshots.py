@@ -188,13 +188,13 @@ def reader_comments(page: Page, site: LiveSite, camera: Camera) -> None:
         page,
         "reader-comment-posted-phone.png",
         READER,
-        "After posting, where the page opens: the reader's own held comment",
+        "After posting, where the page opens: the reader's own held comment, focused",
     )
     camera.take(
         page,
         "reader-comment-thanks-phone.png",
         READER,
-        "After posting, at the top of the same page: the thanks and where help is",
+        "After posting, in the reader's own comment: the thanks and where help is",
         region=status,
     )
 
