@@ -224,6 +224,14 @@ def submit_comment(
     parent = reply_parent(target=target, parent_id=parent_id)
     _ensure_under_rate_limit(ip_address)
     screened = _screened_comment(body)
+    # With no Akismet to ask, the check's failure is known now: recorded with
+    # the comment in this transaction, as check_comment() would record it in
+    # a second one (and the recheck path tries again once it is configured).
+    uncheckable = not honeypot_filled and not spam.is_configured()
+    if honeypot_filled:
+        verdict_reason = "The hidden honeypot field was filled in."
+    else:
+        verdict_reason = spam.NOT_CONFIGURED if uncheckable else ""
     comment = Comment.objects.create(
         **screened,
         **{Comment.target_field(target): target},
@@ -234,23 +242,35 @@ def submit_comment(
         author_url=author_url,
         body=body,
         status=Status.SPAM if honeypot_filled else Status.HELD,
-        verdict_reason="The hidden honeypot field was filled in." if honeypot_filled else "",
+        verdict_reason=verdict_reason,
+        check_attempts=1 if uncheckable else 0,
         ip_address=ip_address,
         user_agent=user_agent[:1000],
         referrer=referrer[:1000],
         permalink=permalink,
     )
-    CommentHistory.objects.create(
-        comment=comment,
-        to_status=comment.status,
-        actor=Actor.READER,
-        reason=("Submitted; the honeypot field was filled in." if honeypot_filled else "Submitted.")
-        + _concerns_note(screened),
-    )
-    if not honeypot_filled:
+    history = [
+        CommentHistory(
+            comment=comment,
+            to_status=comment.status,
+            actor=Actor.READER,
+            reason=(
+                "Submitted; the honeypot field was filled in." if honeypot_filled else "Submitted."
+            )
+            + _concerns_note(screened),
+        )
+    ]
+    if uncheckable:
+        history.append(_check_failure_row(comment, spam.NOT_CONFIGURED))
+    CommentHistory.objects.bulk_create(history)
+    if uncheckable:
+        # robust: the comment is saved whatever the mailer does; a notice that
+        # could not go is sent again by recheck_unchecked().
+        transaction.on_commit(lambda: notifications.notify_moderators(comment=comment), robust=True)
+    elif not honeypot_filled:
         transaction.on_commit(lambda: check_comment_task.enqueue(comment.pk))
-        if notify:
-            notifications.request_notifications(comment=comment)
+    if notify and not honeypot_filled:
+        notifications.request_notifications(comment=comment)
     if comment.is_flagged:
         transaction.on_commit(lambda: notifications.notify_safeguarding_leads(comment=comment))
     return comment
@@ -312,20 +332,28 @@ def _record_verdict(*, comment_id: int, verdict: spam.Verdict) -> Comment | None
     )
 
 
+def _check_failure_row(comment: Comment, reason: str) -> CommentHistory:
+    """The history row of a spam check that could not be made (unsaved)."""
+    logger.warning("Spam check of comment %s failed: %s", comment.pk, reason)
+    return CommentHistory(
+        comment=comment,
+        from_status=Status.HELD,
+        to_status=Status.HELD,
+        actor=Actor.SYSTEM,
+        reason=f"Spam check failed; stays held and unchecked. {reason}"[:500],
+    )
+
+
 @transaction.atomic
 def _record_check_failure(*, comment_id: int, reason: str) -> Comment | None:
     comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
     if comment is None or comment.status != Status.HELD or comment.verdict != Verdict.UNCHECKED:
         return comment
-    logger.warning("Spam check of comment %s failed: %s", comment_id, reason)
-    return _change(
-        comment,
-        to_status=Status.HELD,
-        actor=Actor.SYSTEM,
-        reason=f"Spam check failed; stays held and unchecked. {reason}",
-        verdict_reason=reason[:300],
-        check_attempts=comment.check_attempts + 1,
-    )
+    comment.verdict_reason = reason[:300]
+    comment.check_attempts += 1
+    comment.save(update_fields=["verdict_reason", "check_attempts"])
+    _check_failure_row(comment, reason).save()
+    return comment
 
 
 def recheck_unchecked() -> dict[str, int]:

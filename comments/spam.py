@@ -39,6 +39,9 @@ class _AkismetAddressTransport(httpx.HTTPTransport):
         return super().handle_request(request)
 
 
+NOT_CONFIGURED = "Akismet is not configured (AKISMET_API_KEY, AKISMET_SITE_URL)."
+
+
 def is_configured() -> bool:
     return bool(settings.AKISMET_API_KEY and settings.AKISMET_SITE_URL)
 
@@ -81,7 +84,7 @@ def _message_arguments(message) -> dict:
 
 def _call(operation: str, comment):
     if not is_configured():
-        raise SpamCheckUnavailable("Akismet is not configured (AKISMET_API_KEY, AKISMET_SITE_URL).")
+        raise SpamCheckUnavailable(NOT_CONFIGURED)
     with httpx.Client(
         transport=_AkismetAddressTransport(settings.AKISMET_API_URL, retries=0),
         headers={"User-Agent": USER_AGENT},
