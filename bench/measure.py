@@ -273,7 +273,8 @@ def main() -> None:
     )
     print(
         f"Comment POST flow: {accepted / posting['seconds']:.0f} comments/s accepted "
-        f"({accepted} in {posting['seconds']:.1f} s, {posters} processes), "
+        f"({accepted} in {posting['seconds']:.1f} s, {posters} processes, each checked "
+        "by a local fake Akismet), "
         f"{counts.get('5xx', 0)} 5xx, {accepted - saved} lost (saved {saved})"
         + (f"; also {others}" if others else "")
     )

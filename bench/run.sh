@@ -71,6 +71,18 @@ free_port() {
   .venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# Akismet configured, as on a live site: each comment POSTed is checked inline
+# over HTTP, against the test suite's fake service on 127.0.0.1 (never the
+# real one), so the POST flow measures the path production runs.
+.venv/bin/python bench/akismet_server.py >"$tmp/akismet" 2>>"$tmp/setup.log" &
+servers+=("$!")
+for _ in $(seq 50); do
+  [[ -s "$tmp/akismet" ]] && break
+  sleep 0.1
+done
+read -r akismet_url akismet_key <"$tmp/akismet" || { cat "$tmp/setup.log" >&2; exit 1; }
+export AKISMET_API_URL=$akismet_url AKISMET_API_KEY=$akismet_key AKISMET_SITE_URL=http://127.0.0.1
+
 # serve NAME APP [VAR=value...]: gunicorn with gunicorn.conf.py on a free port,
 # its log in the temporary folder; sets $port and $pid.
 serve() {

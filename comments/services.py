@@ -12,11 +12,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from niromp_site.content import with_targets
+from niromp_site.content import CONTENT_FIELDS, with_targets
 from niromp_site.env import parse_rate
 
 from . import notifications, screening, spam
@@ -224,6 +225,14 @@ def submit_comment(
     parent = reply_parent(target=target, parent_id=parent_id)
     _ensure_under_rate_limit(ip_address)
     screened = _screened_comment(body)
+    # With no Akismet to ask, the check's failure is known now: recorded with
+    # the comment in this transaction, as check_comment() would record it in
+    # a second one (and the recheck path tries again once it is configured).
+    uncheckable = not honeypot_filled and not spam.is_configured()
+    if honeypot_filled:
+        verdict_reason = "The hidden honeypot field was filled in."
+    else:
+        verdict_reason = spam.NOT_CONFIGURED if uncheckable else ""
     comment = Comment.objects.create(
         **screened,
         **{Comment.target_field(target): target},
@@ -234,23 +243,44 @@ def submit_comment(
         author_url=author_url,
         body=body,
         status=Status.SPAM if honeypot_filled else Status.HELD,
-        verdict_reason="The hidden honeypot field was filled in." if honeypot_filled else "",
+        verdict_reason=verdict_reason,
+        check_attempts=1 if uncheckable else 0,
         ip_address=ip_address,
         user_agent=user_agent[:1000],
         referrer=referrer[:1000],
         permalink=permalink,
     )
-    CommentHistory.objects.create(
-        comment=comment,
-        to_status=comment.status,
-        actor=Actor.READER,
-        reason=("Submitted; the honeypot field was filled in." if honeypot_filled else "Submitted.")
-        + _concerns_note(screened),
-    )
-    if not honeypot_filled:
+    history = [
+        CommentHistory(
+            comment=comment,
+            to_status=comment.status,
+            actor=Actor.READER,
+            reason=(
+                "Submitted; the honeypot field was filled in." if honeypot_filled else "Submitted."
+            )
+            + _concerns_note(screened),
+        )
+    ]
+    if uncheckable:
+        logger.warning("Spam check of comment %s failed: %s", comment.pk, spam.NOT_CONFIGURED)
+        history.append(
+            CommentHistory(
+                comment=comment,
+                from_status=Status.HELD,
+                to_status=Status.HELD,
+                actor=Actor.SYSTEM,
+                reason=_check_failure_note(spam.NOT_CONFIGURED),
+            )
+        )
+    CommentHistory.objects.bulk_create(history)
+    if uncheckable:
+        # robust: the comment is saved whatever the mailer does; a notice that
+        # could not go is sent again by recheck_unchecked().
+        transaction.on_commit(lambda: notifications.notify_moderators(comment=comment), robust=True)
+    elif not honeypot_filled:
         transaction.on_commit(lambda: check_comment_task.enqueue(comment.pk))
-        if notify:
-            notifications.request_notifications(comment=comment)
+    if notify and not honeypot_filled:
+        notifications.request_notifications(comment=comment)
     if comment.is_flagged:
         transaction.on_commit(lambda: notifications.notify_safeguarding_leads(comment=comment))
     return comment
@@ -270,7 +300,8 @@ def check_comment(*, comment_id: int, again: bool = False) -> Comment | None:
     (unless a moderator asks for it `again`). The network call happens outside
     any transaction, so a slow Akismet never holds the database's write lock.
     """
-    comment = Comment.objects.filter(pk=comment_id).first()
+    # With its page or article, which the moderators' e-mail names.
+    comment = Comment.objects.select_related(*CONTENT_FIELDS).filter(pk=comment_id).first()
     if comment is None or comment.status != Status.HELD:
         return comment
     if comment.verdict != Verdict.UNCHECKED:
@@ -281,26 +312,22 @@ def check_comment(*, comment_id: int, again: bool = False) -> Comment | None:
     try:
         verdict = spam.check(comment)
     except spam.SpamCheckUnavailable as error:
-        comment = _record_check_failure(comment_id=comment_id, reason=str(error))
+        comment = _record_check_failure(comment, reason=str(error))
     else:
-        comment = _record_verdict(comment_id=comment_id, verdict=verdict)
+        comment = _record_verdict(comment, verdict=verdict)
     if comment is not None and comment.status == Status.HELD:
         notifications.notify_moderators(comment=comment)
     return comment
 
 
-@transaction.atomic
-def _record_verdict(*, comment_id: int, verdict: spam.Verdict) -> Comment | None:
-    comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
-    if comment is None or comment.status != Status.HELD or comment.verdict != Verdict.UNCHECKED:
-        return comment  # a moderator got there first
+def _record_verdict(comment: Comment, *, verdict: spam.Verdict) -> Comment | None:
     if verdict.is_discard:
         to_status, new_verdict, note = Status.SPAM, Verdict.DISCARD, "blatant spam (discard)"
     elif verdict.is_spam:
         to_status, new_verdict, note = Status.SPAM, Verdict.SPAM, "spam"
     else:
         to_status, new_verdict, note = Status.HELD, Verdict.HAM, "not spam; held for a moderator"
-    return _change(
+    return _record_check(
         comment,
         to_status=to_status,
         actor=Actor.AKISMET,
@@ -308,24 +335,48 @@ def _record_verdict(*, comment_id: int, verdict: spam.Verdict) -> Comment | None
         verdict=new_verdict,
         verdict_reason=f"Akismet: {note}.",
         checked_at=timezone.now(),
-        check_attempts=comment.check_attempts + 1,
     )
 
 
-@transaction.atomic
-def _record_check_failure(*, comment_id: int, reason: str) -> Comment | None:
-    comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
-    if comment is None or comment.status != Status.HELD or comment.verdict != Verdict.UNCHECKED:
-        return comment
-    logger.warning("Spam check of comment %s failed: %s", comment_id, reason)
-    return _change(
+def _record_check_failure(comment: Comment, *, reason: str) -> Comment | None:
+    logger.warning("Spam check of comment %s failed: %s", comment.pk, reason)
+    return _record_check(
         comment,
         to_status=Status.HELD,
         actor=Actor.SYSTEM,
-        reason=f"Spam check failed; stays held and unchecked. {reason}",
+        reason=_check_failure_note(reason),
         verdict_reason=reason[:300],
-        check_attempts=comment.check_attempts + 1,
     )
+
+
+def _check_failure_note(reason: str) -> str:
+    return f"Spam check failed; stays held and unchecked. {reason}"[:500]
+
+
+def _record_check(comment: Comment, *, to_status, actor, reason: str, **fields) -> Comment | None:
+    """Record a spam check's outcome and its history row, unless the comment
+    stopped being held and unchecked while Akismet was asked (a moderator got
+    there first): then it is returned as it is now, untouched. One conditional
+    UPDATE does both the test and the write, so nothing is read twice. (No
+    shared page changes: the comment is not published before or after.)"""
+    with transaction.atomic():
+        recorded = Comment.objects.filter(
+            pk=comment.pk, status=Status.HELD, verdict=Verdict.UNCHECKED
+        ).update(status=to_status, check_attempts=F("check_attempts") + 1, **fields)
+        if not recorded:
+            return Comment.objects.select_related(*CONTENT_FIELDS).filter(pk=comment.pk).first()
+        CommentHistory.objects.create(
+            comment=comment,
+            from_status=Status.HELD,
+            to_status=to_status,
+            actor=actor,
+            reason=reason,
+        )
+    comment.status = to_status
+    comment.check_attempts += 1
+    for name, value in fields.items():
+        setattr(comment, name, value)
+    return comment
 
 
 def recheck_unchecked() -> dict[str, int]:

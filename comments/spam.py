@@ -2,6 +2,8 @@
 akismet or httpx). It turns a comment into the library's arguments and the
 library's answers and errors into ours. It checks contact-form messages too."""
 
+import functools
+import ssl
 from dataclasses import dataclass
 from datetime import UTC
 
@@ -37,6 +39,17 @@ class _AkismetAddressTransport(httpx.HTTPTransport):
             scheme=self._target.scheme, host=self._target.host, port=self._target.port
         )
         return super().handle_request(request)
+
+
+NOT_CONFIGURED = "Akismet is not configured (AKISMET_API_KEY, AKISMET_SITE_URL)."
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """The certificates Akismet's address is checked against. Building this
+    reads the whole CA bundle (tens of milliseconds of CPU), so each process
+    builds it once, not once per check; a context is safe to share."""
+    return httpx.create_ssl_context()
 
 
 def is_configured() -> bool:
@@ -81,9 +94,11 @@ def _message_arguments(message) -> dict:
 
 def _call(operation: str, comment):
     if not is_configured():
-        raise SpamCheckUnavailable("Akismet is not configured (AKISMET_API_KEY, AKISMET_SITE_URL).")
+        raise SpamCheckUnavailable(NOT_CONFIGURED)
     with httpx.Client(
-        transport=_AkismetAddressTransport(settings.AKISMET_API_URL, retries=0),
+        transport=_AkismetAddressTransport(
+            settings.AKISMET_API_URL, retries=0, verify=_tls_context()
+        ),
         headers={"User-Agent": USER_AGENT},
         timeout=settings.AKISMET_TIMEOUT,
     ) as http_client:

@@ -13,7 +13,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.test import Client
 
-from comments import services
+from comments import services, spam
 from comments.models import Comment, CommentHistory
 from tests.factories import comment_data, make_comment, make_editor, make_moderator
 from tests.factories import post_comment as post_form
@@ -219,6 +219,90 @@ def test_unconfigured_akismet_is_not_contacted(akismet, settings, post_comment):
     post_comment()
 
     assert akismet.calls == []
+
+
+def test_unconfigured_akismet_is_recorded_with_the_comment_and_moderators_are_told(
+    akismet, settings, moderator, post_comment
+):
+    settings.AKISMET_API_KEY = ""
+
+    _, comment = post_comment()
+
+    history = list(comment.history.order_by("pk").values_list("actor", "to_status", "reason"))
+    assert history == [
+        (CommentHistory.Actor.READER, Comment.Status.HELD, "Submitted."),
+        (
+            CommentHistory.Actor.SYSTEM,
+            Comment.Status.HELD,
+            "Spam check failed; stays held and unchecked. "
+            "Akismet is not configured (AKISMET_API_KEY, AKISMET_SITE_URL).",
+        ),
+    ]
+    assert len(mail.outbox) == 1
+    comment.refresh_from_db()
+    assert comment.notified_at is not None
+
+
+def test_a_caught_bot_is_not_counted_as_a_failed_check(akismet, settings, post_comment):
+    settings.AKISMET_API_KEY = ""
+
+    _, comment = post_comment(homepage="http://bot.example")
+
+    assert comment.status == Comment.Status.SPAM
+    assert comment.check_attempts == 0
+    assert not comment.history.filter(actor=CommentHistory.Actor.SYSTEM).exists()
+
+
+def published_thread(page, size: int) -> None:
+    Comment.objects.bulk_create(
+        Comment(page=page, author_name=f"Reader {n}", body="Hi.", status=Comment.Status.PUBLISHED)
+        for n in range(size)
+    )
+
+
+@pytest.mark.parametrize("thread", [0, 300])
+@pytest.mark.parametrize("configured", [True, False], ids=["akismet", "no-akismet"])
+def test_posting_a_comment_takes_the_same_few_queries_however_long_the_thread(
+    akismet,
+    settings,
+    client,
+    page,
+    moderator,
+    django_assert_num_queries,
+    django_capture_on_commit_callbacks,
+    thread,
+    configured,
+):
+    """Everything a POST does, the spam check and the moderators' e-mail
+    included: the page, the insert and its history, the check's verdict, the
+    e-mail's recipients and its claim, and the page of the thread to return to."""
+    if not configured:
+        settings.AKISMET_API_KEY = ""
+    published_thread(page, thread)
+
+    with (
+        django_assert_num_queries(13 if configured else 8),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = post_form(client, page)
+
+    assert response.status_code == 302
+    assert Comment.objects.get(status=Comment.Status.HELD).check_attempts == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_verdict_that_arrives_after_a_moderator_decided_changes_nothing(page, moderator):
+    comment = make_comment(page, verdict=Comment.Verdict.UNCHECKED)
+    as_the_check_read_it = Comment.objects.get(pk=comment.pk)
+    services.approve(comment=comment, moderator=moderator)
+
+    services._record_verdict(as_the_check_read_it, verdict=spam.Verdict(is_spam=True))
+
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PUBLISHED
+    assert comment.verdict == Comment.Verdict.UNCHECKED
+    assert comment.check_attempts == 0
+    assert not comment.history.filter(actor=CommentHistory.Actor.AKISMET).exists()
 
 
 @pytest.mark.parametrize("failure", list(FAILURES))

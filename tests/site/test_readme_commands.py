@@ -475,11 +475,19 @@ def worker_tables_made(site: Checkout, output: str) -> None:
 
 def worker_runs_the_spam_check(site: Checkout, command: Shown) -> None:
     """db_worker starts, and runs the spam check of a comment posted with the
-    README's TASKS_BACKEND (it stays held and unchecked: no Akismet key)."""
+    README's TASKS_BACKEND. Akismet has a key but nothing answers at its
+    address, so the check is tried and the comment stays held and unchecked
+    (with no key at all there is no check to run: submit_comment records that
+    itself)."""
     log = site.path.parent / "db_worker.log"
-    worker = site.start(site.script(command), log)
+    akismet = {
+        "AKISMET_API_KEY": "readme-test-key",
+        "AKISMET_SITE_URL": "http://127.0.0.1",
+        "AKISMET_API_URL": f"http://127.0.0.1:{free_port()}",
+    }
+    worker = site.start(site.script(command), log, env=akismet)
     try:
-        backend = {"TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}
+        backend = {"TASKS_BACKEND": "django_tasks_db.DatabaseBackend", **akismet}
         post_comment(site, "worker@example.org", "Checked by the worker.", env=backend)
         deadline = time.monotonic() + 60
         done = "path=comments.services.check_comment_task state=SUCCESSFUL"
