@@ -1,13 +1,13 @@
-"""A stored page, gzipped once, with each reader's CSRF token gzipped in on
+"""A stored page, gzipped once, with each reader's CSRF token joined in on
 every hit.
 
 A page from the page cache is the same for every reader but for the CSRF
 token in its forms. Compressing the whole page again for each reader would
 cost more than serving it; so the parts around the token are deflated once,
 each on its own, ending on a byte boundary and referring to nothing before
-it (what pigz does to compress in parallel). Joined with the token deflated
-the same way, they make one valid deflate stream, wrapped here in a gzip
-member. The token is never compressed together with the page, so the
+it (what pigz does to compress in parallel). Joined with the token in a
+stored (uncompressed) block between them, they make one valid deflate stream,
+wrapped here in a gzip member. The token is never compressed, so the
 compressed size says nothing about it (BREACH); Django masks it per response
 as well.
 """
@@ -34,6 +34,13 @@ def _deflated(data: bytes) -> bytes:
     return compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
 
 
+def _stored(data: bytes) -> bytes:
+    """`data` as one stored (uncompressed) deflate block: a header byte (not
+    last, type 0) and the length and its complement. Cheaper than a
+    compressor, and the token is not compressed at all."""
+    return b"\x00" + struct.pack("<HH", len(data), len(data) ^ 0xFFFF) + data
+
+
 # The stream's final block: empty, marked last.
 _LAST_BLOCK = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS).flush(zlib.Z_FINISH)
 
@@ -51,9 +58,9 @@ class Gzipped:
         """The whole page (`raw_parts`, as stored) gzipped, `token` between its parts."""
         pieces = [HEADER, self.parts[0]]
         crc, size = self.first_crc, len(raw_parts[0])
-        deflated_token = _deflated(token) if len(raw_parts) > 1 else b""
+        stored_token = _stored(token) if len(raw_parts) > 1 else b""
         for raw, part in zip(raw_parts[1:], self.parts[1:], strict=True):
-            pieces += [deflated_token, part]
+            pieces += [stored_token, part]
             crc = zlib.crc32(raw, zlib.crc32(token, crc))
             size += len(token) + len(raw)
         pieces += [_LAST_BLOCK, struct.pack("<II", crc, size & 0xFFFFFFFF)]
