@@ -181,16 +181,19 @@ def schedule() -> Schedule:
 
 def last_modified(version: ContentVersion, plan: Schedule) -> int | None:
     """The whole second since which the page has been as it is, or None when
-    an earlier version began in that same second (HTTP dates have no finer
-    resolution, and a changed page must never be answered 304)."""
-    changed = version.changed_at.timestamp()
-    if plan.last_change is not None and plan.last_change > changed:
-        if int(plan.last_change) == int(changed):
-            return None
-        return int(plan.last_change)
-    if int(version.previous_at.timestamp()) == int(changed) and version.number:
+    the page as it was before began in that same second (HTTP dates have no
+    finer resolution, and a changed page must never be answered 304). The
+    page last changed at the latest of: the last write, the last scheduled
+    time that passed; before that, at the next latest (or the write before)."""
+    changes = [version.changed_at.timestamp()]
+    if version.number:  # a first row's previous_at is its own creation
+        changes.append(version.previous_at.timestamp())
+    if plan.last_change is not None:
+        changes.append(plan.last_change)
+    latest, *earlier = sorted(changes, reverse=True)
+    if earlier and int(earlier[0]) == int(latest):
         return None
-    return int(changed)
+    return int(latest)
 
 
 class PageCacheMiddleware:

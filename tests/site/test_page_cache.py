@@ -9,7 +9,7 @@ on, and writes are committed with `committed()`."""
 import contextlib
 import gzip
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -24,6 +24,8 @@ from django.utils import timezone
 from reversion.models import Version
 
 from comments import services
+from niromp_site.models import ContentVersion
+from niromp_site.pagecache import Schedule, last_modified
 from pages.models import Document, Page
 from tests.factories import (
     comment_data,
@@ -370,6 +372,30 @@ def test_an_unchanged_page_is_not_sent_again_and_a_changed_one_is(
         assert changed.status_code == 200, condition
         assert "About the partnership" in visible_text(changed)
     assert client.get(URL, HTTP_IF_NONE_MATCH=changed["ETag"]).status_code == 304
+
+
+def test_an_edit_in_the_same_second_as_a_publish_time_is_never_answered_304():
+    """Last-Modified has whole seconds: when the page last changed by the
+    clock (an item came due at P) and an editor then changes it within that
+    same second, the new page must not carry the old page's date."""
+    published = datetime(2026, 11, 30, 8, 16, 55, 200_000, tzinfo=UTC)
+    before_edit = ContentVersion(
+        number=4,
+        changed_at=published - timedelta(hours=1),
+        previous_at=published - timedelta(days=1),
+    )
+    plan = Schedule(next_change=published.timestamp() + 3600, last_change=published.timestamp())
+    assert last_modified(before_edit, plan) == int(published.timestamp())
+    edited = ContentVersion(
+        number=5,
+        changed_at=published + timedelta(milliseconds=500),
+        previous_at=before_edit.changed_at,
+    )
+    assert last_modified(edited, plan) is None  # no date, so no 304 on an old one
+    later = ContentVersion(
+        number=6, changed_at=published + timedelta(seconds=3), previous_at=edited.changed_at
+    )
+    assert last_modified(later, plan) == int(later.changed_at.timestamp())
 
 
 # Redis --------------------------------------------------------------------
