@@ -12,20 +12,20 @@ compressed size says nothing about it (BREACH); Django masks it per response
 as well.
 """
 
-import re
 import struct
 import zlib
 from dataclasses import dataclass
 
-# Browsers say "gzip, deflate, br, zstd"; as Django's GZipMiddleware reads it.
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+from django.middleware.gzip import re_accepts_gzip
+
 # A gzip member's header: deflate, no name, no time, unknown system.
 HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 LEVEL = 6
 
 
 def accepts_gzip(request) -> bool:
-    return bool(ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+    """Read as Django's GZipMiddleware reads it ("gzip, deflate, br, zstd")."""
+    return bool(re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
 
 
 def _deflated(data: bytes) -> bytes:

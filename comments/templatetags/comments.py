@@ -120,6 +120,16 @@ def _placeholder(name: str) -> str:
     return f"{name}-placeholder-5b1f"
 
 
+def shared_token(context) -> str | None:
+    """This reader's CSRF token, escaped, to put in a form rendered once for
+    everyone (at CSRF_PLACEHOLDER); None when the form must be rendered in
+    full: no token (a view without CSRF), or DEBUG (templates may change)."""
+    token = context.get("csrf_token")
+    if settings.DEBUG or token in (None, "", "NOTPROVIDED"):
+        return None
+    return escape(str(token))
+
+
 @lru_cache(maxsize=16)  # bounded: one entry per shape (which fields have a value)
 def _form_html(filled: frozenset[str], remember: bool) -> str:
     initial = {name: _placeholder(name) for name in filled}
@@ -136,14 +146,13 @@ def comment_form(context, form):
     the rendered-once HTML with this reader's values filled in; a form with
     the reader's input and errors is rendered in full."""
     initial = form.initial
-    token = context.get("csrf_token")
-    shared = not (form.is_bound or settings.DEBUG or token in (None, "", "NOTPROVIDED"))
-    if not (shared and set(initial) <= {*FILLED_FIELDS, "remember"}):
+    token = shared_token(context)
+    if form.is_bound or token is None or not set(initial) <= {*FILLED_FIELDS, "remember"}:
         with context.push(comment_form=form):
             return CrispyFormNode("comment_form", None).render(context)
     filled = frozenset(name for name in FILLED_FIELDS if initial.get(name) not in (None, ""))
     html = _form_html(filled, bool(initial.get("remember")))
-    html = html.replace(CSRF_PLACEHOLDER, escape(str(token)), 1)
+    html = html.replace(CSRF_PLACEHOLDER, token, 1)
     for name in filled:
         html = html.replace(_placeholder(name), escape(str(initial[name])), 1)
     return mark_safe(html)  # noqa: S308 (crispy's HTML; each value escaped above)

@@ -2,13 +2,11 @@ from functools import lru_cache
 
 from crispy_forms.utils import render_crispy_form
 from django import template
-from django.conf import settings
 from django.template import Context
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from ..contact_forms import ContactForm
-from .comments import CSRF_PLACEHOLDER
+from .comments import CSRF_PLACEHOLDER, shared_token
 
 register = template.Library()
 
@@ -24,9 +22,11 @@ def _empty_form_html() -> str:
 def contact_form(context):
     """The contact form, for the Contact Us page; it posts to /contact/send/
     (which shows a form with errors on a page of its own)."""
-    token = context.get("csrf_token")
-    if settings.DEBUG or token in (None, "", "NOTPROVIDED"):
-        html = render_crispy_form(ContactForm(), context=Context({"csrf_token": token}))
+    token = shared_token(context)
+    if token is None:
+        html = render_crispy_form(
+            ContactForm(), context=Context({"csrf_token": context.get("csrf_token")})
+        )
     else:
-        html = _empty_form_html().replace(CSRF_PLACEHOLDER, escape(str(token)), 1)
+        html = _empty_form_html().replace(CSRF_PLACEHOLDER, token, 1)
     return {"form_html": mark_safe(html), "request": context.get("request")}  # noqa: S308 (crispy's HTML; the token escaped)
