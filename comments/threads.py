@@ -4,11 +4,13 @@ make its page slow and heavy); `page_of()` says which page of the thread
 holds a comment, so every link to `#comment-N` finds it."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
+
+from niromp_site.memo import memoised
 
 from . import services
 from .models import Comment
@@ -47,6 +49,10 @@ class Thread:
     target: object
     shape: list[tuple[int, int | None, str]]
     published: int  # how many comments are published
+    # Shown alike to every reader (none of their own held comments in it):
+    # then a page of it, once loaded, is kept with it (see _shared_thread).
+    for_everyone: bool = False
+    _pages: dict = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def _tree(self) -> tuple[list[int], dict[int, list[int]], dict[int, str]]:
@@ -76,7 +82,13 @@ class Thread:
         if not page.has_next():
             earlier = set(self.shared[: (page.number - 1) * COMMENTS_PER_PAGE])
             shown = [pk for pk in roots if pk not in earlier]
-        page.object_list = self._load(shown, replies)
+        if not self.for_everyone:
+            page.object_list = self._load(shown, replies)
+            return page
+        key = tuple(shown)
+        if key not in self._pages:
+            self._pages[key] = self._load(shown, replies)
+        page.object_list = self._pages[key]
         return page
 
     def _load(self, root_ids: list[int], replies: dict[int, list[int]]) -> list[Comment]:
@@ -124,9 +136,23 @@ def visible(target, own_pending: list[int]):
 def build_thread(target, own_pending: list[int]) -> Thread:
     """Published comments (and the reader's own held ones) as a tree, oldest
     first; `paginate()` loads the page a reader asked for."""
+    if not own_pending:
+        return _shared_thread(target)
+    return _thread(target, own_pending)
+
+
+def _thread(target, own_pending: list[int], *, for_everyone: bool = False) -> Thread:
     shape = list(visible(target, own_pending).values_list("pk", "parent_id", "status"))
     published = sum(1 for _, _, status in shape if status == Comment.Status.PUBLISHED)
-    return Thread(target=target, shape=shape, published=published)
+    return Thread(target=target, shape=shape, published=published, for_everyone=for_everyone)
+
+
+@memoised
+def _shared_thread(target) -> Thread:
+    """The thread as every reader without a held comment of their own sees
+    it, kept (with each page of it once loaded) for the content version:
+    publishing or removing a comment changes the version, holding one does not."""
+    return _thread(target, [], for_everyone=True)
 
 
 def page_of(comment: Comment) -> int:

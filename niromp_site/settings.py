@@ -132,6 +132,8 @@ MIDDLEWARE = [
     # Inside the security headers, before sessions: a page from the cache
     # costs one query (niromp_site/pagecache.py).
     "niromp_site.pagecache.PageCacheMiddleware",
+    # The content's query results, kept per content version (memo.py).
+    "niromp_site.memo.ContentMemoMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -252,6 +254,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # REDIS_URL is set. Either way the content version that decides what is
 # current is in the database, so a lost or stale cache costs speed only.
 PAGE_CACHE = env.boolean("PAGE_CACHE", default=True)
+# Every page still rendered (a reader with their own held comment, a POST,
+# PAGE_CACHE=false) reuses the content's query results, kept in each process
+# per content version (niromp_site/memo.py); false works everything out anew.
+CONTENT_MEMO = env.boolean("CONTENT_MEMO", default=True)
 REDIS_URL = env.redis_url("REDIS_URL")
 if REDIS_URL:
     CACHES = {

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
+from niromp_site.memo import memoised
+
 from .models import Page
 
 SITE_NAME = "National Independent Reviewing Officer Managers Partnership"
@@ -19,6 +21,15 @@ def canonical_base(request) -> str:
 
 
 def main_menu(request) -> list[dict]:
+    return [
+        {"title": title, "url": url, "current": _current(request.path, url)}
+        for title, url in _menu_links()
+    ]
+
+
+@memoised
+def _menu_links() -> tuple[tuple[str, str], ...]:
+    """(title, address) of each menu link, in the menu's order."""
     pages = (
         Page.objects.published()
         .filter(parent=None, menu_order__isnull=False)
@@ -31,10 +42,7 @@ def main_menu(request) -> list[dict]:
     if not any(url == events for _, _, url in items):
         items.append((EVENTS_MENU_ORDER, "Events", events))
     items.sort(key=lambda item: item[0])
-    return [
-        {"title": title, "url": url, "current": _current(request.path, url)}
-        for _, title, url in items
-    ]
+    return tuple((title, url) for _, title, url in items)
 
 
 def _current(path: str, url: str) -> str:

@@ -13,6 +13,8 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.timezone import get_current_timezone
 
+from niromp_site.memo import memoised
+
 from .context_processors import canonical_base
 from .models import Article, Event, Page, Region
 
@@ -52,14 +54,28 @@ def entries():
     yield from _by_slug("pages:region", regions, "monthly")
 
 
+@memoised
+def _rows() -> tuple[tuple[str, str, str], ...]:
+    """Each address's <loc> path, <lastmod> element ("" for none) and
+    changefreq, escaped and formatted once per content version."""
+    zone = get_current_timezone()
+    return tuple(
+        (
+            escape(address),
+            f"<lastmod>{lastmod.astimezone(zone).date().isoformat()}</lastmod>" if lastmod else "",
+            changefreq,
+        )
+        for address, lastmod, changefreq in entries()
+    )
+
+
 def sitemap(request):
     base = escape(canonical_base(request))
-    parts, zone = [HEAD], get_current_timezone()
-    for address, lastmod, changefreq in entries():
-        parts.append(f"<url><loc>{base}{escape(address)}</loc>")
-        if lastmod is not None:
-            parts.append(f"<lastmod>{lastmod.astimezone(zone).date().isoformat()}</lastmod>")
-        parts.append(f"<changefreq>{changefreq}</changefreq></url>\n")
+    parts = [HEAD]
+    parts.extend(
+        f"<url><loc>{base}{address}</loc>{lastmod}<changefreq>{changefreq}</changefreq></url>\n"
+        for address, lastmod, changefreq in _rows()
+    )
     parts.append("</urlset>\n")
     response = HttpResponse("".join(parts), content_type="application/xml")
     # As Django's sitemap view: the sitemap itself is not a page to index.

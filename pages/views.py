@@ -6,6 +6,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 
 from comments.views import CommentsMixin
+from niromp_site.memo import memoised
 
 from . import calendar
 from .context_processors import canonical_base
@@ -66,24 +67,43 @@ class PageDetailView(PreviewMixin, ReaderThreadMixin, CommentsMixin, DetailView)
 
     def get_object(self, queryset=None):
         path = self.kwargs.get("path", "home")
-        *_, slug = path.split("/")
-        candidates = self.visible().filter(slug=slug).for_address()
-        for page in candidates:
-            if page.path == path and (self.can_preview() or page.is_public):
-                return page
-        raise Http404("No page at this address.")
+        page = _find_page(path, preview=True) if self.can_preview() else _public_page(path)
+        if page is None:
+            raise Http404("No page at this address.")
+        return page
 
     def get_context_data(self, **kwargs):
         page = self.object
-        if page.path == REGIONS_LISTED_ON:
-            kwargs["regions"] = list(Region.objects.only("name", "slug"))
-        return super().get_context_data(
-            # A document without a file is for editors to finish (the admin says so).
-            documents=[document for document in page.documents.all() if document.is_available],
-            short_body=len(words_of(page.body).split()) < SHORT_BODY_WORDS,
-            children=list(page.children.published().order_by("menu_order", "title")),
-            **kwargs,
-        )
+        extras = _page_extras(page) if page.is_public else _page_extras.__wrapped__(page)
+        return super().get_context_data(**extras, **kwargs)
+
+
+def _find_page(path: str, *, preview: bool = False) -> Page | None:
+    """The page at /path/ (public, or anything when previewing)."""
+    *_, slug = path.split("/")
+    pages = Page.objects.all() if preview else Page.objects.published()
+    for page in pages.filter(slug=slug).for_address():
+        if page.path == path and (preview or page.is_public):
+            return page
+    return None
+
+
+_public_page = memoised(_find_page)
+
+
+@memoised
+def _page_extras(page: Page) -> dict:
+    """What a page shows besides its body: its downloads (a document without
+    a file is for editors to finish: the admin says so), the pages filed
+    under it, and on the Contact Us page the regions."""
+    extras = {
+        "documents": [document for document in page.documents.all() if document.is_available],
+        "short_body": len(words_of(page.body).split()) < SHORT_BODY_WORDS,
+        "children": _children_of(page),
+    }
+    if page.path == REGIONS_LISTED_ON:
+        extras["regions"] = list(Region.objects.only("name", "slug"))
+    return extras
 
 
 # The page whose body is written around the list of regions (it lists the nine by name).
@@ -94,23 +114,41 @@ class HomeView(PageDetailView):
     template_name = "pages/home.html"
 
     def get_object(self, queryset=None):
-        return get_object_or_404(self.visible(), slug="home", parent=None)
+        if self.can_preview():
+            return get_object_or_404(self.visible(), slug="home", parent=None)
+        return _public_home() or _not_found()
 
     # The first screen's routes: the top-level pages a visitor most often
     # comes for, by slug; a route whose page is not published is left out.
     ROUTE_SLUGS = ("strategic-priorities", "about-us", "events")
 
     def get_context_data(self, **kwargs):
-        latest = Article.objects.published()[:3]
-        pages = Page.objects.published().filter(parent=None, slug__in=self.ROUTE_SLUGS)
-        routes = {page.slug.replace("-", "_"): page for page in pages}
-        strategy = routes.get("strategic_priorities")
-        downloads = []
-        if strategy:
-            downloads = [d for d in strategy.documents.all() if d.is_available]
-        return super().get_context_data(
-            latest_articles=list(latest), routes=routes, route_downloads=downloads, **kwargs
-        )
+        return super().get_context_data(**_home_routes(self.ROUTE_SLUGS), **kwargs)
+
+
+@memoised
+def _public_home() -> Page | None:
+    return Page.objects.published().filter(slug="home", parent=None).first()
+
+
+def _not_found():
+    raise Http404("No page at this address.")
+
+
+@memoised
+def _home_routes(slugs: tuple[str, ...]) -> dict:
+    """The latest news and the pages (with the strategy's downloads) Home leads to."""
+    pages = Page.objects.published().filter(parent=None, slug__in=slugs)
+    routes = {page.slug.replace("-", "_"): page for page in pages}
+    strategy = routes.get("strategic_priorities")
+    downloads = []
+    if strategy:
+        downloads = [d for d in strategy.documents.all() if d.is_available]
+    return {
+        "latest_articles": list(Article.objects.published()[:3]),
+        "routes": routes,
+        "route_downloads": downloads,
+    }
 
 
 class ArticleListView(ListView):
@@ -138,8 +176,24 @@ class ArticleDetailView(PreviewMixin, ReaderThreadMixin, CommentsMixin, DetailVi
     def get_queryset(self):
         return self.visible()
 
+    def get_object(self, queryset=None):
+        if self.can_preview():
+            return super().get_object(queryset)
+        return _public_item(self.model, self.kwargs["slug"]) or _not_found()
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(regions=list(self.object.regions.all()), **kwargs)
+        return super().get_context_data(regions=_regions_of(self.object), **kwargs)
+
+
+@memoised
+def _public_item(model, slug: str):
+    """The published article or event at this slug, or None."""
+    return model.objects.published().filter(slug=slug).first()
+
+
+@memoised
+def _regions_of(item) -> list[Region]:
+    return list(item.regions.all())
 
 
 class EventsPageMixin:
@@ -150,15 +204,22 @@ class EventsPageMixin:
     (/events/<slug>/)."""
 
     def events_page(self):
-        if not hasattr(self, "_events_page"):
-            pages = Page.objects.published().filter(slug="events", parent=None)
-            self._events_page = pages.first()
-        return self._events_page
+        return _events_page()
 
     def get_context_data(self, **kwargs):
         page = self.events_page()
-        earlier = list(page.children.published().order_by("menu_order", "title")) if page else []
+        earlier = _children_of(page) if page else []
         return super().get_context_data(events_page=page, earlier_pages=earlier, **kwargs)
+
+
+@memoised
+def _children_of(page: Page) -> list[Page]:
+    return list(page.children.published().order_by("menu_order", "title"))
+
+
+@memoised
+def _events_page() -> Page | None:
+    return Page.objects.published().filter(slug="events", parent=None).first()
 
 
 def summary_only(events):
@@ -170,12 +231,17 @@ class UpcomingEventsView(EventsPageMixin, ListView):
     context_object_name = "events"
 
     def get_queryset(self):
-        return summary_only(Event.objects.published().upcoming())
+        return _upcoming_events()
 
     def get_context_data(self, **kwargs):
         page = self.events_page()
         heading = page.title if page else "Events"
         return super().get_context_data(heading=heading, past=False, **kwargs)
+
+
+@memoised
+def _upcoming_events() -> list[Event]:
+    return list(summary_only(Event.objects.published().upcoming()))
 
 
 class PastEventsView(EventsPageMixin, ListView):
@@ -197,8 +263,13 @@ class EventDetailView(PreviewMixin, CommentsMixin, DetailView):
     def get_queryset(self):
         return self.visible()
 
+    def get_object(self, queryset=None):
+        if self.can_preview():
+            return super().get_object(queryset)
+        return _public_item(self.model, self.kwargs["slug"]) or _not_found()
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(regions=list(self.object.regions.all()), **kwargs)
+        return super().get_context_data(regions=_regions_of(self.object), **kwargs)
 
 
 def event_or_page(request, slug):

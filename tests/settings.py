@@ -30,3 +30,5 @@ COMMENT_RATE_LIMIT = "0"
 # transaction never does: tests that read pages after writing would see the
 # cached page. tests/site/test_page_cache.py turns it on and commits.
 PAGE_CACHE = False
+# The same for the content memo (tests/site/test_memo.py turns it on).
+CONTENT_MEMO = False

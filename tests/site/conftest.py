@@ -5,6 +5,7 @@ import time
 
 import pytest
 import redis
+from django.db import connection
 
 from tests.live_site import free_port
 
@@ -50,3 +51,18 @@ def redis_url(tmp_path_factory):
     """The address of a Redis server of the test run's own."""
     with running_redis(tmp_path_factory.mktemp("redis")) as url:
         yield url
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what a commit runs (the content version's bump) at the end of the block."""
+
+    @contextlib.contextmanager
+    def block():
+        # The test's own transaction never commits: what was written before
+        # the block (the seed content) still waits for a commit that never comes.
+        connection.pagecache_bump_pending = False
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+
+    return block

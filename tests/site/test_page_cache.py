@@ -6,7 +6,6 @@ tests/settings.py turns the cache off for the rest of the suite (a test's
 transaction never commits, and the version is bumped on commit); here it is
 on, and writes are committed with `committed()`."""
 
-import contextlib
 import gzip
 import json
 from datetime import UTC, datetime, timedelta
@@ -17,7 +16,6 @@ import reversion
 from django.core import serializers
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
 from django.db.models import F
 from django.http import HttpResponse
 from django.test import Client
@@ -59,21 +57,6 @@ def page_cache(settings):
     # same number in the next test: start with an empty cache, as a site
     # never reuses a number once it has committed it.
     cache.clear()
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what a commit runs (the version's bump) at the end of the block."""
-
-    @contextlib.contextmanager
-    def block():
-        # The test's own transaction never commits: what was written before
-        # the block (the seed content) still waits for a commit that never comes.
-        connection.pagecache_bump_pending = False
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-
-    return block
 
 
 def text_of(url: str) -> str:

@@ -1,6 +1,7 @@
 """Two gunicorn instances (two nodes behind a proxy) serving one database,
-each with its own page cache or sharing one Redis: a change made beside one of
-them shows on the very next request to the other. On PostgreSQL when the test
+each with its own page cache or sharing one Redis, or with the page cache off
+and only the content memo: a change made beside one of them shows on the very
+next request to the other. On PostgreSQL when the test
 run uses it (tests/live_site.py makes the database)."""
 
 import contextlib
@@ -62,13 +63,16 @@ def set_title(site: LiveSite, title: str, tmp_path) -> None:
     site.manage("loaddata", str(fixture))
 
 
-@pytest.mark.parametrize("shared_cache", ["none", "redis"])
+@pytest.mark.parametrize("shared_cache", ["none", "redis", "page cache off"])
 def test_a_change_shows_on_the_next_request_to_the_other_node(
     site, shared_cache, request, tmp_path
 ):
     overrides = {}
     if shared_cache == "redis":
         overrides["REDIS_URL"] = request.getfixturevalue("redis_url")
+    if shared_cache == "page cache off":
+        # Every page rendered, from the content memo (niromp_site/memo.py).
+        overrides["PAGE_CACHE"] = "false"
     title = f"About us, cached {shared_cache}"
     with node(site, "a", **overrides) as a, node(site, "b", **overrides) as b:
         # Warm both nodes' workers.

@@ -1,0 +1,118 @@
+"""The content memo (niromp_site/memo.py) with the page cache off: every page
+is rendered, from the content's query results kept per content version. A
+change still shows on the very next request, by every path the page cache's
+own tests try (imported from there and run here with the memo instead), and
+nothing one reader sees is kept for another."""
+
+import pytest
+from django.test import Client
+
+from niromp_site import memo
+from tests.factories import make_page, post_comment
+from tests.helpers import visible_text
+from tests.site.test_page_cache import (  # noqa: F401 - run here too, with the memo
+    URL,
+    about_us,
+    test_a_comment_taken_down_is_gone_at_once,
+    test_a_commenter_erased_by_the_command_is_gone_at_once,
+    test_a_form_sent_back_with_mistakes_is_not_shown_to_the_next_reader,
+    test_a_new_document_shows_at_once,
+    test_a_page_added_to_the_menu_shows_at_once,
+    test_a_page_made_where_a_reader_found_nothing_shows_at_once,
+    test_a_reader_who_commented_sees_their_own_page_and_no_one_else_does,
+    test_a_revision_rolled_back_shows_at_once,
+    test_a_scheduled_article_appears_when_it_comes_due,
+    test_an_approved_comment_shows_at_once,
+    test_an_editors_change_in_the_admin_shows_at_once,
+    test_an_event_moves_to_past_events_the_moment_it_ends,
+    test_content_loaded_with_loaddata_shows_at_once,
+    text_of,
+)
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    """(Named as test_page_cache's own, which this replaces for its tests.)"""
+    settings.PAGE_CACHE = False
+    settings.CONTENT_MEMO = True
+    # Each test's writes are rolled back, so the version can come round to
+    # the same number in the next test: start with nothing kept.
+    memo.clear()
+    yield
+    memo.clear()
+
+
+@pytest.fixture
+def version_counted(seeded, committed):
+    """The seed content counted as one committed change (a site's version row
+    exists once anything has been written)."""
+    with committed():
+        make_page(title="Counted", status="draft")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        URL,
+        "/",
+        "/contact-us/",
+        "/news/niromp-responds-to-community-care-poll/",
+        "/events/",
+        "/sitemap.xml",
+    ],
+)
+def test_a_page_already_worked_out_is_rendered_again_with_fewer_queries(
+    version_counted, url, django_assert_max_num_queries
+):
+    with memo_off():
+        uncached = Client().get(url)
+    first = Client().get(url)
+    with django_assert_max_num_queries(1):  # the content version
+        second = Client().get(url)
+    assert second.status_code == first.status_code == 200
+    assert visible_text(second) == visible_text(first) == visible_text(uncached)
+
+
+class memo_off:
+    def __enter__(self):
+        self.stamp = memo._stamp.set(None)
+
+    def __exit__(self, *exc):
+        memo._stamp.reset(self.stamp)
+
+
+def test_a_staff_preview_of_a_draft_is_not_kept_for_the_public(
+    version_counted, editor_client, committed
+):
+    with committed():
+        draft = make_page(title="Not yet public", status="draft")
+    preview = editor_client.get(draft.get_absolute_url())
+    assert "Not yet public" in visible_text(preview)
+    assert Client().get(draft.get_absolute_url()).status_code == 404
+    assert "Not yet public" not in text_of("/")  # nor in the menu
+
+
+def test_a_readers_own_held_comment_is_not_kept_for_the_next_reader(
+    version_counted, client, committed
+):
+    text_of(URL)  # the thread as everyone sees it, kept
+    with committed():
+        post_comment(client, about_us(), body="Only mine until it is read.")
+    assert "Only mine until it is read." in visible_text(client.get(URL))
+    assert "Only mine until it is read." not in text_of(URL)
+
+
+def test_addresses_with_nothing_there_are_not_kept(version_counted):
+    text_of(URL)
+    kept = len(memo._generation.values)
+    for number in range(50):
+        assert Client().get(f"/no-such-page-{number}/").status_code == 404
+    assert len(memo._generation.values) == kept
+
+
+def test_the_memo_holds_a_bounded_number_of_values(version_counted, monkeypatch):
+    monkeypatch.setattr(memo, "MAX_VALUES", 3)
+    for url in (URL, "/", "/contact-us/", "/events/", "/partners/"):
+        assert Client().get(url).status_code == 200
+    assert len(memo._generation.values) == 3
+    assert "About" in text_of(URL)  # past the bound, still worked out
