@@ -65,6 +65,17 @@ class Thread:
                 roots.append(pk)
         return roots, replies, status_of
 
+    def root_of(self, pk: int) -> int:
+        """The top-level comment whose thread shows `pk` (one in the shape)."""
+        parent_of = self._parent_of
+        while parent_of[pk] in parent_of:
+            pk = parent_of[pk]
+        return pk
+
+    @cached_property
+    def _parent_of(self) -> dict[int, int | None]:
+        return {pk: parent_id for pk, parent_id, _ in self.shape}
+
     @cached_property
     def shared(self) -> list[int]:
         """The top-level comments every reader sees (not a reader's own held one)."""
@@ -157,24 +168,24 @@ def _shared_thread(target) -> Thread:
 
 def page_of(comment: Comment) -> int:
     """The page of its thread that shows `comment` (as its author sees it
-    while it is held); 1 for a comment the thread does not show. The same
-    tree as build_thread() makes, from the ids alone: a permalink is cheap."""
-    root_of, shared = {}, []
-    for pk, parent_id, status in visible(comment.target, [comment.pk]).values_list(
-        "pk", "parent_id", "status"
+    while it is held); 1 for a comment the thread does not show. Worked out
+    from the thread as everyone sees it (kept in the content memo) and the
+    comment itself: a permalink, and the landing after posting, are cheap."""
+    thread = _shared_thread(comment.target)
+    _, _, status_of = thread._tree
+    if comment.pk in status_of:
+        root = thread.root_of(comment.pk)
+    elif comment.status == Comment.Status.HELD or (
+        # Caught by the honeypot: shown to its sender as held (see visible()).
+        comment.status == Comment.Status.SPAM and comment.verdict == Comment.Verdict.UNCHECKED
     ):
-        if parent_id in root_of:
-            root_of[pk] = root_of[parent_id]
-        else:
-            root_of[pk] = pk
-            if status in SHARED_STATUSES:
-                shared.append(pk)
-    root = root_of.get(comment.pk)
-    if root is None:
+        parent = comment.parent_id
+        root = thread.root_of(parent) if parent in status_of else comment.pk
+    else:
         return 1
-    if root in shared:
-        return shared.index(root) // COMMENTS_PER_PAGE + 1
-    return Paginator(shared, COMMENTS_PER_PAGE).num_pages
+    if root in thread.shared:
+        return thread.shared.index(root) // COMMENTS_PER_PAGE + 1
+    return Paginator(thread.shared, COMMENTS_PER_PAGE).num_pages
 
 
 def comment_url(comment: Comment) -> str:

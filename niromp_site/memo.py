@@ -68,25 +68,30 @@ def _current() -> _Generation | None:
     return generation
 
 
+def kept(key, compute):
+    """compute()'s value, worked out once per content version for `key`
+    (hashable, naming everything the value depends on); shared, so it must
+    not be changed."""
+    generation = _current()
+    if generation is None:
+        return compute()
+    try:
+        return generation.values[key]
+    except KeyError:
+        pass
+    value = compute()
+    # Nothing found (None) is not kept: addresses nobody wrote cannot fill it.
+    if value is not None and len(generation.values) < MAX_VALUES:
+        generation.values[key] = value
+    return value
+
+
 def memoised(function):
-    """`function(*args)`, worked out once per content version (args must be
-    hashable; each call's value is shared, so it must not be changed)."""
+    """`function(*args)`, worked out once per content version (see kept())."""
 
     @functools.wraps(function)
     def wrapper(*args):
-        generation = _current()
-        if generation is None:
-            return function(*args)
-        key = (function, args)
-        try:
-            return generation.values[key]
-        except KeyError:
-            pass
-        value = function(*args)
-        # Nothing found (None) is not kept: addresses nobody wrote cannot fill it.
-        if value is not None and len(generation.values) < MAX_VALUES:
-            generation.values[key] = value
-        return value
+        return kept((function, args), lambda: function(*args))
 
     return wrapper
 

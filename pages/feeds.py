@@ -2,7 +2,13 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
+from niromp_site.memo import memoised
+
 from .models import Article
+
+# What a feed says of an article (never its body, tens of kilobytes each).
+FEED_FIELDS = ("title", "slug", "kind", "summary", "description", "byline")
+FEED_FIELDS += ("publish_at", "updated_at", "status")
 
 
 class NewsRssFeed(Feed):
@@ -15,10 +21,7 @@ class NewsRssFeed(Feed):
     kind = None
 
     def items(self):
-        articles = Article.objects.published()
-        if self.kind:
-            articles = articles.filter(kind=self.kind)
-        return articles[:20]
+        return _latest(self.kind)
 
     def item_title(self, item):
         return item.title
@@ -53,3 +56,12 @@ class PressRssFeed(NewsRssFeed):
 class PressAtomFeed(PressRssFeed):
     feed_type = Atom1Feed
     subtitle = PressRssFeed.description
+
+
+@memoised
+def _latest(kind) -> list[Article]:
+    """The 20 latest published articles (of one kind)."""
+    articles = Article.objects.published().only(*FEED_FIELDS)
+    if kind:
+        articles = articles.filter(kind=kind)
+    return list(articles[:20])

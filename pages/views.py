@@ -6,7 +6,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 
 from comments.views import CommentsMixin
-from niromp_site.memo import memoised
+from niromp_site.memo import kept, memoised
 
 from . import calendar
 from .context_processors import canonical_base
@@ -151,7 +151,32 @@ def _home_routes(slugs: tuple[str, ...]) -> dict:
     }
 
 
-class ArticleListView(ListView):
+class KeptPagesMixin:
+    """A ListView whose pages are kept in the content memo: its list must
+    depend on nothing but the view's class and `kind`."""
+
+    kind = None
+
+    def paginate_queryset(self, queryset, page_size):
+        number = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or 1
+
+        def page():
+            try:
+                found = super(KeptPagesMixin, self).paginate_queryset(queryset, page_size)
+            except Http404:
+                return None
+            paginator, page, object_list, is_paginated = found
+            page.object_list = list(object_list)
+            return paginator, page, page.object_list, is_paginated
+
+        key = ("list page", type(self), self.kind, str(number), page_size)
+        found = kept(key, page)
+        if found is None:
+            raise Http404("No such page of this list.")
+        return found
+
+
+class ArticleListView(KeptPagesMixin, ListView):
     """News and press releases, newest first; `kind` narrows it to one kind."""
 
     kind = None
@@ -244,7 +269,7 @@ def _upcoming_events() -> list[Event]:
     return list(summary_only(Event.objects.published().upcoming()))
 
 
-class PastEventsView(EventsPageMixin, ListView):
+class PastEventsView(EventsPageMixin, KeptPagesMixin, ListView):
     template_name = "pages/event_list.html"
     context_object_name = "events"
     paginate_by = 10
@@ -311,6 +336,14 @@ class RegionListView(ListView):
     context_object_name = "regions"
     template_name = "pages/region_list.html"
 
+    def get_queryset(self):
+        return _regions()
+
+
+@memoised
+def _regions() -> list[Region]:
+    return list(Region.objects.all())
+
 
 # How many past events and news items a region's page lists.
 REGION_RECENT = 10
@@ -320,16 +353,28 @@ class RegionDetailView(DetailView):
     model = Region
     context_object_name = "region"
 
+    def get_object(self, queryset=None):
+        return _region(self.kwargs["slug"]) or _not_found()
+
     def get_context_data(self, **kwargs):
-        region = self.object
-        events = summary_only(Event.objects.published().filter(regions=region))
-        news = Article.objects.published().filter(regions=region)
-        return super().get_context_data(
-            upcoming_events=list(events.upcoming()),
-            past_events=list(events.past()[:REGION_RECENT]),
-            articles=list(news[:REGION_RECENT]),
-            **kwargs,
-        )
+        return super().get_context_data(**_region_lists(self.object), **kwargs)
+
+
+@memoised
+def _region(slug: str) -> Region | None:
+    return Region.objects.filter(slug=slug).first()
+
+
+@memoised
+def _region_lists(region: Region) -> dict:
+    """A region's upcoming and recent events and its latest news."""
+    events = summary_only(Event.objects.published().filter(regions=region))
+    news = Article.objects.published().filter(regions=region)
+    return {
+        "upcoming_events": list(events.upcoming()),
+        "past_events": list(events.past()[:REGION_RECENT]),
+        "articles": list(news[:REGION_RECENT]),
+    }
 
 
 class RobotsView(TemplateView):

@@ -8,7 +8,8 @@ import pytest
 from django.test import Client
 
 from niromp_site import memo
-from tests.factories import make_page, post_comment
+from pages.models import Region
+from tests.factories import make_article, make_page, post_comment
 from tests.helpers import visible_text
 from tests.site.test_page_cache import (  # noqa: F401 - run here too, with the memo
     URL,
@@ -116,3 +117,26 @@ def test_the_memo_holds_a_bounded_number_of_values(version_counted, monkeypatch)
         assert Client().get(url).status_code == 200
     assert len(memo._generation.values) == 3
     assert "About" in text_of(URL)  # past the bound, still worked out
+
+
+def test_a_new_article_shows_at_once_in_the_lists_feeds_and_its_region(version_counted, committed):
+    region = Region.objects.order_by("pk").first()
+    lists = ("/news/", "/news/feed/", "/news/feed/rss/", region.get_absolute_url(), "/sitemap.xml")
+    before = {url: Client().get(url).text for url in lists}
+    with committed():
+        article = make_article(title="Kept lists end at once")
+        article.regions.add(region)
+    for url in lists:
+        assert "Kept lists end at once" not in before[url]
+        page = Client().get(url).text
+        assert "Kept lists end at once" in page or article.get_absolute_url() in page, url
+
+
+def test_a_region_renamed_shows_at_once_on_its_page_and_in_the_list(version_counted, committed):
+    region = Region.objects.order_by("pk").first()
+    assert "Renamed region" not in text_of("/regions/")
+    with committed():
+        region.name = "Renamed region"
+        region.save()
+    assert "Renamed region" in text_of("/regions/")
+    assert "Renamed region" in text_of(region.get_absolute_url())
