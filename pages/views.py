@@ -46,7 +46,7 @@ class PreviewMixin:
 class ReaderThreadMixin:
     """An old pingback with no address says nothing a reader can use (no
     words, no link), so it is left out of the thread and its count. A
-    pingback with an address shows as a link (comments/comment.html)."""
+    pingback with an address shows as a link (comments/comment_article.html)."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
