@@ -1,8 +1,10 @@
 from django.contrib.syndication.views import Feed
+from django.http import HttpResponse
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import http_date
 
-from niromp_site.memo import memoised
+from niromp_site.memo import kept, memoised
 
 from .models import Article
 
@@ -19,6 +21,16 @@ class NewsRssFeed(Feed):
         "National Independent Reviewing Officer Managers Partnership."
     )
     kind = None
+
+    def __call__(self, request, *args, **kwargs):
+        """As Django's Feed answers, with the feed's entries worked out once per
+        content version (the content memo) and the XML written in one piece,
+        not in some 700 writes to the response."""
+        key = ("feed", type(self), request.is_secure(), request.get_host(), request.path)
+        feed = kept(key, lambda: self.get_feed(None, request))
+        response = HttpResponse(feed.writeString("utf-8"), content_type=feed.content_type)
+        response.headers["Last-Modified"] = http_date(feed.latest_post_date().timestamp())
+        return response
 
     def items(self):
         return _latest(self.kind)

@@ -6,9 +6,11 @@ import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from types import SimpleNamespace
 
 import nh3
 from django import template
+from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
@@ -90,3 +92,35 @@ def with_contents(body: str) -> Contents:
         with_ids,
     )
     return Contents(html=mark_safe(with_links + BACK_TO_TOP), headings=tuple(headings))  # noqa: S308 (sanitised on save)
+
+
+SUMMARY = "includes/article_summary.html"
+
+
+@register.simple_tag
+def article_summary(article, heading_level=2):
+    """An article's entry in a list (includes/article_summary.html). The same
+    for every reader, so it is rendered once for what it shows: every value
+    the template reads is in the key, so an edit renders it anew."""
+    return _article_summary(
+        article.title,
+        article.get_absolute_url(),
+        article.get_kind_display(),
+        article.publish_at,
+        article.byline,
+        article.summary,
+        heading_level,
+    )
+
+
+@lru_cache(maxsize=1024)  # bounded; a pure function of what the entry shows
+def _article_summary(title, url, kind, publish_at, byline, summary, heading_level):
+    article = SimpleNamespace(
+        title=title,
+        get_absolute_url=url,
+        get_kind_display=kind,
+        publish_at=publish_at,
+        byline=byline,
+        summary=summary,
+    )
+    return get_template(SUMMARY).render({"article": article, "heading_level": heading_level})
