@@ -140,3 +140,11 @@ def test_a_region_renamed_shows_at_once_on_its_page_and_in_the_list(version_coun
         region.save()
     assert "Renamed region" in text_of("/regions/")
     assert "Renamed region" in text_of(region.get_absolute_url())
+
+
+def test_a_feed_kept_for_one_host_is_not_sent_to_another(version_counted, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "news.example.org"]
+    assert "http://testserver/" in Client().get("/news/feed/").text
+    other = Client(HTTP_HOST="news.example.org").get("/news/feed/").text
+    assert "http://news.example.org/" in other
+    assert "testserver" not in other
