@@ -103,9 +103,9 @@ def clear() -> None:
 
 
 class ContentMemoMiddleware:
-    """Read the content version once per request, so `memoised` functions
-    know which values are current. A request the page cache answered never
-    gets here."""
+    """Read the content version once per request (or take the one the page
+    cache read), so `memoised` functions know which values are current. A
+    request the page cache answered never gets here."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -113,10 +113,13 @@ class ContentMemoMiddleware:
     def __call__(self, request):
         if not settings.CONTENT_MEMO or request.path.startswith(str(ADMIN_PREFIX)):
             return self.get_response(request)
-        try:
-            stamp = ContentVersion.current_stamp()
-        except DatabaseError:
-            stamp = None  # no database: nothing is kept (and the view says so)
+        # Read by the page cache already when it rendered the page.
+        stamp = getattr(request, "content_stamp", None)
+        if stamp is None:
+            try:
+                stamp = ContentVersion.current_stamp()
+            except DatabaseError:
+                stamp = None  # no database: nothing is kept (and the view says so)
         token = _stamp.set(stamp)
         try:
             return self.get_response(request)

@@ -221,6 +221,7 @@ class PageCacheMiddleware:
                     return self.serve(request, entry)
             # Before rendering, so an item coming due meanwhile ends the entry.
             version = ContentVersion.current()
+            request.content_stamp = version.stamp  # the content memo's too (memo.py)
             key = self.key(request, version.stamp)
             plan = schedule()
         except DatabaseError:

@@ -32,6 +32,13 @@ class PreviewMixin:
             return self.model.objects.all()
         return self.model.objects.published()
 
+    def get_object(self, queryset=None):
+        """The item at this slug: for the public, the published one kept in
+        the content memo (PageDetailView finds pages by path instead)."""
+        if self.can_preview():
+            return super().get_object(queryset)
+        return _public_item(self.model, self.kwargs["slug"]) or _not_found()
+
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
         if context.get("is_preview"):
@@ -111,12 +118,7 @@ REGIONS_LISTED_ON = "contact-us"
 
 
 class HomeView(PageDetailView):
-    template_name = "pages/home.html"
-
-    def get_object(self, queryset=None):
-        if self.can_preview():
-            return get_object_or_404(self.visible(), slug="home", parent=None)
-        return _public_home() or _not_found()
+    template_name = "pages/home.html"  # the page at the path "home" (PageDetailView)
 
     # The first screen's routes: the top-level pages a visitor most often
     # comes for, by slug; a route whose page is not published is left out.
@@ -124,11 +126,6 @@ class HomeView(PageDetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**_home_routes(self.ROUTE_SLUGS), **kwargs)
-
-
-@memoised
-def _public_home() -> Page | None:
-    return Page.objects.published().filter(slug="home", parent=None).first()
 
 
 def _not_found():
@@ -179,7 +176,6 @@ class KeptPagesMixin:
 class ArticleListView(KeptPagesMixin, ListView):
     """News and press releases, newest first; `kind` narrows it to one kind."""
 
-    kind = None
     paginate_by = 10
     context_object_name = "articles"
 
@@ -200,11 +196,6 @@ class ArticleDetailView(PreviewMixin, ReaderThreadMixin, CommentsMixin, DetailVi
 
     def get_queryset(self):
         return self.visible()
-
-    def get_object(self, queryset=None):
-        if self.can_preview():
-            return super().get_object(queryset)
-        return _public_item(self.model, self.kwargs["slug"]) or _not_found()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(regions=_regions_of(self.object), **kwargs)
@@ -287,11 +278,6 @@ class EventDetailView(PreviewMixin, CommentsMixin, DetailView):
 
     def get_queryset(self):
         return self.visible()
-
-    def get_object(self, queryset=None):
-        if self.can_preview():
-            return super().get_object(queryset)
-        return _public_item(self.model, self.kwargs["slug"]) or _not_found()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(regions=_regions_of(self.object), **kwargs)
