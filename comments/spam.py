@@ -3,7 +3,9 @@ akismet or httpx). It turns a comment into the library's arguments and the
 library's answers and errors into ours. It checks contact-form messages too."""
 
 import functools
+import os
 import ssl
+import threading
 from dataclasses import dataclass
 from datetime import UTC
 
@@ -92,30 +94,52 @@ def _message_arguments(message) -> dict:
     return {key: value for key, value in arguments.items() if value}
 
 
+# One connection pool per process (httpx documents a Client as safe to share
+# between threads): each check reuses the open, already-verified TLS connection
+# to Akismet instead of a new TCP and TLS handshake per comment.
+_pool_lock = threading.Lock()
+_pool: tuple[tuple, httpx.Client] | None = None
+
+
+def _http_client() -> httpx.Client:
+    """The process's client for AKISMET_API_URL. A new one after a fork (a
+    pool's sockets must not be shared between processes) or when the settings
+    change (the tests' fakes), closing the one it replaces."""
+    global _pool
+    key = (os.getpid(), settings.AKISMET_API_URL, settings.AKISMET_TIMEOUT)
+    with _pool_lock:
+        if _pool is not None and _pool[0] == key:
+            return _pool[1]
+        if _pool is not None and _pool[0][0] == key[0]:
+            _pool[1].close()
+        client = httpx.Client(
+            transport=_AkismetAddressTransport(
+                settings.AKISMET_API_URL, retries=0, verify=_tls_context()
+            ),
+            headers={"User-Agent": USER_AGENT},
+            timeout=settings.AKISMET_TIMEOUT,
+        )
+        _pool = (key, client)
+        return client
+
+
 def _call(operation: str, comment):
     if not is_configured():
         raise SpamCheckUnavailable(NOT_CONFIGURED)
-    with httpx.Client(
-        transport=_AkismetAddressTransport(
-            settings.AKISMET_API_URL, retries=0, verify=_tls_context()
-        ),
-        headers={"User-Agent": USER_AGENT},
-        timeout=settings.AKISMET_TIMEOUT,
-    ) as http_client:
-        client = akismet.SyncClient(
-            config=akismet.Config(key=settings.AKISMET_API_KEY, url=settings.AKISMET_SITE_URL),
-            http_client=http_client,
+    client = akismet.SyncClient(
+        config=akismet.Config(key=settings.AKISMET_API_KEY, url=settings.AKISMET_SITE_URL),
+        http_client=_http_client(),
+    )
+    try:
+        return getattr(client, operation)(
+            user_ip=comment.ip_address or "", **_arguments(comment)
         )
-        try:
-            return getattr(client, operation)(
-                user_ip=comment.ip_address or "", **_arguments(comment)
-            )
-        except akismet.APIKeyError as error:
-            raise SpamCheckUnavailable("Akismet rejected the API key or site address.") from error
-        except akismet.RequestError as error:
-            raise SpamCheckUnavailable(f"Akismet could not be reached: {error}") from error
-        except akismet.AkismetError as error:
-            raise SpamCheckUnavailable(f"Akismet gave an unexpected answer: {error}") from error
+    except akismet.APIKeyError as error:
+        raise SpamCheckUnavailable("Akismet rejected the API key or site address.") from error
+    except akismet.RequestError as error:
+        raise SpamCheckUnavailable(f"Akismet could not be reached: {error}") from error
+    except akismet.AkismetError as error:
+        raise SpamCheckUnavailable(f"Akismet gave an unexpected answer: {error}") from error
 
 
 def check(comment) -> Verdict:

@@ -8,7 +8,9 @@ driving the real `akismet` library in tests (never the real service).
 - submit-spam / submit-ham: "Thanks for making the web a better place."
 - modes: "ok", "down" (HTTP 500), "slow" (answers after `delay` seconds),
   "bad-key" (every key is rejected).
-Every request is recorded in `calls` as (endpoint, form fields).
+Every request is recorded in `calls` as (endpoint, form fields), and every
+connection opened to it is counted in `connections` (it keeps them open, as
+the real service does).
 """
 
 import contextlib
@@ -26,6 +28,7 @@ class FakeAkismet:
         self.mode = "ok"
         self.delay = 2.0
         self.calls: list[tuple[str, dict[str, str]]] = []
+        self.connections = 0
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -48,8 +51,19 @@ class FakeAkismet:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Keep-alive, as the real service: the site keeps one connection open.
+            protocol_version = "HTTP/1.1"
+            # The headers and the body go out as two writes: without this, the
+            # second waits for the client's delayed ACK (40 ms) on an open connection.
+            disable_nagle_algorithm = True
+
             def log_message(self, *args):
                 pass
+
+            def setup(self):
+                super().setup()
+                with fake._lock:
+                    fake.connections += 1
 
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)

@@ -10,6 +10,7 @@ def akismet(fake_akismet_server, settings):
     site configured to use it through AKISMET_API_URL."""
     fake_akismet_server.mode = "ok"
     fake_akismet_server.calls.clear()
+    fake_akismet_server.connections = 0
     settings.AKISMET_API_KEY = VALID_KEY
     settings.SITE_URL = "http://testserver"
     settings.AKISMET_SITE_URL = "http://testserver"

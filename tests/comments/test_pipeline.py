@@ -109,6 +109,17 @@ def test_spam_check_sends_akismet_what_it_uses(akismet, page, post_comment):
     assert abs(sent_date - comment.submitted_at.astimezone(UTC)) < timedelta(seconds=1)
 
 
+def test_comments_are_checked_over_one_connection_kept_open(akismet, post_comment):
+    """Each check reuses the open connection to Akismet: no new TCP and TLS
+    handshake for every comment (the real service is HTTPS, across the internet)."""
+    for n in range(3):
+        _, comment = post_comment(body=f"Comment number {n} on the page.")
+        assert comment.verdict == Comment.Verdict.HAM
+    assert len(akismet.calls_to("comment-check")) == 3
+    # One opened now, or none: the one a previous check left open.
+    assert akismet.connections <= 1
+
+
 def test_spam_check_of_a_reply_sends_comment_type_reply(akismet, page, post_comment):
     parent = make_comment(
         page, "First Reader", "The comment being replied to.", status=Comment.Status.PUBLISHED
