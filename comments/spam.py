@@ -131,9 +131,7 @@ def _call(operation: str, comment):
         http_client=_http_client(),
     )
     try:
-        return getattr(client, operation)(
-            user_ip=comment.ip_address or "", **_arguments(comment)
-        )
+        return getattr(client, operation)(user_ip=comment.ip_address or "", **_arguments(comment))
     except akismet.APIKeyError as error:
         raise SpamCheckUnavailable("Akismet rejected the API key or site address.") from error
     except akismet.RequestError as error:
