@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.functional import SimpleLazyObject
 
 from niromp_site.memo import memoised
@@ -47,10 +47,10 @@ def _menu_links() -> tuple[tuple[str, str], ...]:
 
 def _current(path: str, url: str) -> str:
     """aria-current for a menu link: "page" on its own page, "true" on a page
-    within its section, "" elsewhere."""
+    within its section, "" elsewhere (Home, at the site's root, is no section)."""
     if path == url:
         return "page"
-    if url != "/" and path.startswith(url):
+    if url != get_script_prefix() and path.startswith(url):
         return "true"
     return ""
 

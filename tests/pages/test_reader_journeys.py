@@ -9,6 +9,7 @@ unfinished, and no link text that links nowhere."""
 import re
 
 import pytest
+from django.urls import set_script_prefix
 
 from comments.models import Comment
 from pages.models import Page
@@ -124,6 +125,30 @@ def test_the_menu_marks_the_current_page_and_the_current_section(seeded, client)
     in_events = main_menu(client.get("/events/iroconf17/"))
     assert in_events.find("a", href="/events/").attrs["aria-current"] == "true"
     assert in_events.find_all("a", **{"aria-current": "page"}) == []
+
+
+def test_the_header_and_footer_follow_the_address_the_site_is_served_under(seeded, client):
+    """They are rendered once and reused (pages/templatetags/chrome.py); a site
+    served under a path prefix still links within it, and the root does not."""
+    # As Django's WSGI handler does for SCRIPT_NAME (the test client does not).
+    set_script_prefix("/niromp/")
+    try:
+        under = html_tree(client.get("/about-us/", SCRIPT_NAME="/niromp"))
+    finally:
+        set_script_prefix("/")
+    root = html_tree(client.get("/about-us/"))
+    for tree, prefix in ((under, "/niromp"), (root, "")):
+        menu = tree.find("nav", **{"aria-label": "Main"})
+        current = [
+            (a.attrs["href"], a.attrs["aria-current"])
+            for a in menu.find_all("a")
+            if "aria-current" in a.attrs
+        ]
+        assert current == [(f"{prefix}/about-us/", "page")]  # not Home, at {prefix}/
+        footer = {a.text: a.attrs["href"] for a in tree.find("footer").find_all("a")}
+        assert footer["News feed"] == f"{prefix}/news/feed/"
+        feeds = [link.attrs["href"] for link in tree.find_all("link", rel="alternate")]
+        assert f"{prefix}/news/feed/" in feeds
 
 
 # Long pages --------------------------------------------------------------------
