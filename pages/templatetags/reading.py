@@ -12,9 +12,25 @@ import nh3
 from django import template
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
+
+from comments.templatetags.comments import cached_date
 
 register = template.Library()
+
+# Django's `date`, remembered (formatting a date is slow): for an article's dates.
+register.filter("cached_date", cached_date, expects_localtime=True)
+
+# How much of a page's summary goes into its <meta name="description">.
+DESCRIPTION_LENGTH = 300
+
+
+@register.filter
+@lru_cache(maxsize=1024)  # a pure function of the text; bounded
+def meta_description(text: str) -> str:
+    """The first DESCRIPTION_LENGTH characters of `text` (Django's
+    `truncatechars`, remembered: the head shows it twice on every view)."""
+    return Truncator(text).chars(DESCRIPTION_LENGTH)
 
 # A page with this many headings or more gets a contents list.
 CONTENTS_FROM = 4
