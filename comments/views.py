@@ -146,6 +146,7 @@ class CommentsMixin:
             comments=thread_page.object_list,
             comments_page=thread_page,
             comments_page_parameter=PAGE_PARAMETER,
+            comments_for_everyone=thread.for_everyone,
             comment_count=thread.published,
             comment_form=form,
             comments_open=services.comments_open(target),

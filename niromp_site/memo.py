@@ -33,9 +33,11 @@ from .middleware import ADMIN_PREFIX
 from .models import ContentVersion
 from .pagecache import schedule
 
-# At most this many values per version (a few per page of the site); past
-# that, values are worked out again rather than kept.
+# At most this many values per version (a few per page of the site), and
+# this many characters of rendered HTML (kept() with `size`); past either,
+# values are worked out again rather than kept.
 MAX_VALUES = 4096
+MAX_HTML = 16 * 1024 * 1024
 
 _stamp = contextvars.ContextVar("content_stamp", default=None)
 
@@ -47,6 +49,7 @@ class _Generation:
         self.stamp = stamp
         self.until = until
         self.values = {}
+        self.html = 0
 
 
 _generation: _Generation | None = None
@@ -68,10 +71,11 @@ def _current() -> _Generation | None:
     return generation
 
 
-def kept(key, compute):
+def kept(key, compute, *, html: bool = False):
     """compute()'s value, worked out once per content version for `key`
     (hashable, naming everything the value depends on); shared, so it must
-    not be changed."""
+    not be changed. `html`: the value is rendered text, counted against
+    MAX_HTML by its length."""
     generation = _current()
     if generation is None:
         return compute()
@@ -81,8 +85,13 @@ def kept(key, compute):
         pass
     value = compute()
     # Nothing found (None) is not kept: addresses nobody wrote cannot fill it.
-    if value is not None and len(generation.values) < MAX_VALUES:
-        generation.values[key] = value
+    if value is None or len(generation.values) >= MAX_VALUES:
+        return value
+    if html:
+        if generation.html + len(value) > MAX_HTML:
+            return value
+        generation.html += len(value)
+    generation.values[key] = value
     return value
 
 

@@ -9,9 +9,12 @@ from django.conf import settings
 from django.template import Context
 from django.template.defaultfilters import date
 from django.template.loader import get_template
+from django.urls import get_script_prefix
 from django.utils.html import escape, format_html, urlize
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+from niromp_site import memo
 
 from ..forms import CommentForm
 
@@ -184,3 +187,52 @@ def comment_form(context, form):
     for name in filled:
         html = html.replace(_placeholder(name), escape(str(initial[name])), 1)
     return mark_safe(html)  # noqa: S308 (crispy's HTML; each value escaped above)
+
+
+SECTION = "comments/section.html"
+
+
+@register.simple_tag(takes_context=True)
+def comments_section(context):
+    """comments/section.html: the thread under a page and the form to add to
+    it. For a reader who sees it as everyone does (no comment of their own
+    held or just posted, no reply or remembered details in the form, no
+    errors) it is the same but for the CSRF token, so it is rendered once per
+    content version (niromp_site.memo) with a placeholder for the token.
+    Every value it reads is in the key or changes only with the content."""
+    form = context.get("comment_form")
+    shared = (
+        not settings.DEBUG
+        and context.get("comments_for_everyone")
+        and context.get("posted_comment_id") is None
+        and context.get("posted_message") is None
+        and context.get("reply_to") is None
+        and form is not None
+        and not form.is_bound
+        and not form.initial
+    )
+    template = context.template.engine.get_template(SECTION)
+    if not shared:
+        return template.render(context)
+    target, page = context["object"], context["comments_page"]
+    key = (
+        SECTION,
+        target._meta.label,
+        target.pk,
+        page.number,
+        bool(context.get("comments_open")),
+        get_script_prefix(),  # the links in it start with it
+    )
+
+    def render():
+        with context.push(csrf_token=CSRF_PLACEHOLDER):
+            return str(template.render(context))
+
+    html = memo.kept(key, render, html=True)
+    if CSRF_PLACEHOLDER not in html:
+        return mark_safe(html)  # noqa: S308 (the template's own HTML)
+    # Asked for only now: a page with no form sets no CSRF cookie.
+    token = shared_token(context)
+    if token is None:
+        return template.render(context)
+    return mark_safe(html.replace(CSRF_PLACEHOLDER, token))  # noqa: S308 (the token escaped)

@@ -32,6 +32,7 @@ def meta_description(text: str) -> str:
     `truncatechars`, remembered: the head shows it twice on every view)."""
     return Truncator(text).chars(DESCRIPTION_LENGTH)
 
+
 # A page with this many headings or more gets a contents list.
 CONTENTS_FROM = 4
 # Sanitised bodies hold bare <h2>/<h3> tags (sanitise.py allows them no attributes).

@@ -4,13 +4,19 @@ change still shows on the very next request, by every path the page cache's
 own tests try (imported from there and run here with the memo instead), and
 nothing one reader sees is kept for another."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.test import Client
 
+from comments.models import Comment
+from comments.templatetags.comments import SECTION
+from comments.threads import COMMENTS_PER_PAGE, PAGE_PARAMETER
+from comments.views import PENDING_COOKIE
 from niromp_site import memo
 from pages.models import Region
-from tests.factories import make_article, make_page, post_comment
-from tests.helpers import visible_text
+from tests.factories import make_article, make_comment, make_page, post_comment
+from tests.helpers import field_value, html_tree, visible_text
 from tests.site.test_page_cache import (  # noqa: F401 - run here too, with the memo
     URL,
     about_us,
@@ -148,3 +154,42 @@ def test_a_feed_kept_for_one_host_is_not_sent_to_another(version_counted, settin
     other = Client(HTTP_HOST="news.example.org").get("/news/feed/").text
     assert "http://news.example.org/" in other
     assert "testserver" not in other
+
+
+def kept_sections() -> list:
+    return [key for key in memo._generation.values if isinstance(key, tuple) and key[0] == SECTION]
+
+
+def test_a_comment_section_kept_for_everyone_carries_each_readers_own_token(version_counted):
+    trees = [html_tree(Client().get(URL)) for _ in range(2)]  # the second from the kept section
+    assert len(kept_sections()) == 1
+    tokens = {field_value(tree, "csrfmiddlewaretoken") for tree in trees}
+    assert len(tokens) == 2
+    assert "placeholder" not in "".join(tokens)
+
+    reader = Client(enforce_csrf_checks=True)
+    token = field_value(html_tree(reader.get(URL)), "csrfmiddlewaretoken")
+    form = {"csrfmiddlewaretoken": token, "author_name": "Cass", "author_email": "cass@example.org"}
+    form["body"] = "Sent from a kept section."
+    response = reader.post(URL, urlencode(form), content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 302
+    assert Comment.objects.filter(body="Sent from a kept section.").exists()
+
+
+def test_each_page_of_a_kept_thread_shows_its_own_comments(version_counted, committed):
+    with committed():
+        page = about_us()
+        for number in range(COMMENTS_PER_PAGE + 1):
+            make_comment(page, f"Reader {number}", status=Comment.Status.PUBLISHED)
+    first, second = text_of(URL), text_of(f"{URL}?{PAGE_PARAMETER}=2")
+    assert "Reader 0" in first and "Reader 0" not in second
+    assert f"Reader {COMMENTS_PER_PAGE}" in second and f"Reader {COMMENTS_PER_PAGE}" not in first
+    assert len(kept_sections()) == 2
+
+
+def test_a_readers_remembered_details_are_not_kept_for_the_next_reader(version_counted, client):
+    text_of(URL)  # the section as everyone sees it, kept
+    post_comment(client, about_us(), author_name="Remembered Reader", remember="on")
+    client.cookies.pop(PENDING_COOKIE)  # read and published since: only the details remain
+    assert field_value(html_tree(client.get(URL)), "author_name") == "Remembered Reader"
+    assert field_value(html_tree(Client().get(URL)), "author_name") == ""
