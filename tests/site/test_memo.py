@@ -125,6 +125,14 @@ def test_the_memo_holds_a_bounded_number_of_values(version_counted, monkeypatch)
     assert "About" in text_of(URL)  # past the bound, still worked out
 
 
+def test_the_memo_holds_a_bounded_amount_of_html(version_counted, monkeypatch):
+    monkeypatch.setattr(memo, "MAX_HTML", 1000)  # less than one comment section
+    for _ in range(2):
+        assert "Comments" in text_of(URL)  # past the bound, still rendered
+    assert kept_sections() == []
+    assert memo._generation.html == 0
+
+
 def test_a_new_article_shows_at_once_in_the_lists_feeds_and_its_region(version_counted, committed):
     region = Region.objects.order_by("pk").first()
     lists = ("/news/", "/news/feed/", "/news/feed/rss/", region.get_absolute_url(), "/sitemap.xml")
