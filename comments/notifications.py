@@ -31,23 +31,28 @@ SAFEGUARDING_GROUP = "Safeguarding lead"
 def notify_moderators(*, comment) -> bool:
     """E-mail the Moderators group about a held comment, unless they have
     been told already. Returns whether an e-mail went out."""
-    base = link_base_url()
+
+    def compose():  # only when someone is to be told: it loads the page
+        base = link_base_url()
+        target = comment.target
+        # One line whatever the title holds: a line break in a subject is refused
+        # by the mailer (it could add headers), and the notice would never go.
+        subject = " ".join(f"Comment awaiting moderation on “{target}”".split())
+        return subject, {
+            "comment": comment,
+            "target": target,
+            "page_url": base + target.get_absolute_url(),
+            "admin_url": base + reverse("admin:comments_comment_change", args=[comment.pk]),
+            # Quoted line by line, so nothing the reader wrote can pass for the site's own.
+            "quoted_body": "\n".join(f"> {line}" for line in comment.body.splitlines()),
+        }
+
     return _send_once(
         comment,
         stamp="notified_at",
         group=MODERATORS_GROUP,
-        # One line whatever the title holds: a line break in a subject is refused
-        # by the mailer (it could add headers), and the notice would never go.
-        subject=" ".join(f"Comment awaiting moderation on “{comment.target}”".split()),
         template="comments/email/moderators.txt",
-        context={
-            "comment": comment,
-            "target": comment.target,
-            "page_url": base + comment.target.get_absolute_url(),
-            "admin_url": base + reverse("admin:comments_comment_change", args=[comment.pk]),
-            # Quoted line by line, so nothing the reader wrote can pass for the site's own.
-            "quoted_body": "\n".join(f"> {line}" for line in comment.body.splitlines()),
-        },
+        compose=compose,
     )
 
 
@@ -62,20 +67,23 @@ def notify_safeguarding_leads(*, comment) -> bool:
         comment,
         stamp="lead_notified_at",
         group=SAFEGUARDING_GROUP,
-        subject=f"Safeguarding: a comment needs reading ({'; '.join(concerns)})",
         template="comments/email/safeguarding_lead.txt",
-        context={
-            "concerns": concerns,
-            "admin_url": link_base_url()
-            + reverse("admin:comments_comment_change", args=[comment.pk]),
-        },
+        compose=lambda: (
+            f"Safeguarding: a comment needs reading ({'; '.join(concerns)})",
+            {
+                "concerns": concerns,
+                "admin_url": link_base_url()
+                + reverse("admin:comments_comment_change", args=[comment.pk]),
+            },
+        ),
     )
 
 
-def _send_once(comment, *, stamp: str, group: str, subject: str, template: str, context) -> bool:
+def _send_once(comment, *, stamp: str, group: str, template: str, compose) -> bool:
     """Send one e-mail about `comment` (or a contact message) to `group`, unless
     its `stamp` field says it went already; a failure clears the stamp so a
-    recheck tries again."""
+    recheck tries again. compose() gives the subject and the template's
+    context, and is called only when an e-mail is to go."""
     recipients = _group_addresses(group)
     if not recipients:
         logger.warning(
@@ -91,6 +99,7 @@ def _send_once(comment, *, stamp: str, group: str, subject: str, template: str, 
     if not claimed:
         return False
     try:
+        subject, context = compose()
         send_mail(
             subject=subject,
             message=render_to_string(template, context),
@@ -152,14 +161,16 @@ def notify_contact_staff(*, message: ContactMessage) -> bool:
         message,
         stamp="notified_at",
         group=MODERATORS_GROUP,
-        subject=subject,
         template="comments/email/contact_staff.txt",
-        context={
-            "message": message,
-            "flagged": flagged,
-            "admin_url": _message_admin_url(message),
-            "quoted_body": "\n".join(f"> {line}" for line in message.message.splitlines()),
-        },
+        compose=lambda: (
+            subject,
+            {
+                "message": message,
+                "flagged": flagged,
+                "admin_url": _message_admin_url(message),
+                "quoted_body": "\n".join(f"> {line}" for line in message.message.splitlines()),
+            },
+        ),
     )
 
 
@@ -173,9 +184,11 @@ def notify_leads_of_message(*, message: ContactMessage) -> bool:
         message,
         stamp="lead_notified_at",
         group=SAFEGUARDING_GROUP,
-        subject=f"Safeguarding: a contact message needs reading ({'; '.join(concerns)})",
         template="comments/email/contact_safeguarding_lead.txt",
-        context={"concerns": concerns, "admin_url": _message_admin_url(message)},
+        compose=lambda: (
+            f"Safeguarding: a contact message needs reading ({'; '.join(concerns)})",
+            {"concerns": concerns, "admin_url": _message_admin_url(message)},
+        ),
     )
 
 

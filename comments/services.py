@@ -300,8 +300,8 @@ def check_comment(*, comment_id: int, again: bool = False) -> Comment | None:
     (unless a moderator asks for it `again`). The network call happens outside
     any transaction, so a slow Akismet never holds the database's write lock.
     """
-    # With its page or article, which the moderators' e-mail names.
-    comment = Comment.objects.select_related(*CONTENT_FIELDS).filter(pk=comment_id).first()
+    # Alone: its page or article (long text) is loaded only if an e-mail names it.
+    comment = Comment.objects.filter(pk=comment_id).first()
     if comment is None or comment.status != Status.HELD:
         return comment
     if comment.verdict != Verdict.UNCHECKED:
