@@ -19,8 +19,8 @@ HEADER = "includes/header.html"
 FOOTER = "includes/footer.html"
 
 
-@register.simple_tag(takes_context=True)
-def site_head_links(context):
+@register.simple_tag
+def site_head_links():
     return _rendered(HEAD_LINKS, get_script_prefix(), ())
 
 

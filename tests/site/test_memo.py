@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from comments.models import Comment
-from comments.templatetags.comments import SECTION
+from comments.templatetags.comments import CSRF_PLACEHOLDER, SECTION
 from comments.threads import COMMENTS_PER_PAGE, PAGE_PARAMETER
 from comments.views import PENDING_COOKIE
 from niromp_site import memo
@@ -201,3 +201,20 @@ def test_a_readers_remembered_details_are_not_kept_for_the_next_reader(version_c
     client.cookies.pop(PENDING_COOKIE)  # read and published since: only the details remain
     assert field_value(html_tree(client.get(URL)), "author_name") == "Remembered Reader"
     assert field_value(html_tree(Client().get(URL)), "author_name") == ""
+
+
+def test_a_comment_holding_the_token_placeholder_never_gets_a_readers_token(
+    version_counted, committed
+):
+    """The token goes into the form's field alone: a comment that quotes the
+    placeholder shows it as written, to every reader (were it replaced, the
+    page cache would hand one reader's token to the next)."""
+    with committed():
+        make_comment(about_us(), "Quoting", f"See {CSRF_PLACEHOLDER} here.", status="published")
+    for _ in range(2):  # rendered, then from the kept section
+        reader = Client()
+        response = reader.get(URL)
+        token = field_value(html_tree(response), "csrfmiddlewaretoken")
+        assert token not in ("", CSRF_PLACEHOLDER)
+        assert f"See {CSRF_PLACEHOLDER} here." in visible_text(response)
+        assert response.text.count(token) == 1
