@@ -191,7 +191,7 @@ def comment_form(context, form):
 
 SECTION = "comments/section.html"
 # The CSRF field as {% csrf_token %} writes it.
-TOKEN_FIELD = 'name="csrfmiddlewaretoken" value="{}"'
+CSRF_INPUT = 'name="csrfmiddlewaretoken" value="{}"'
 
 
 @register.simple_tag(takes_context=True)
@@ -231,7 +231,7 @@ def comments_section(context):
             return str(template.render(context))
 
     html = memo.kept(key, render, html=True)
-    if TOKEN_FIELD.format(CSRF_PLACEHOLDER) not in html:
+    if CSRF_INPUT.format(CSRF_PLACEHOLDER) not in html:
         return mark_safe(html)  # noqa: S308 (the template's own HTML)
     # Asked for only now: a page with no form sets no CSRF cookie.
     token = shared_token(context)
@@ -240,5 +240,5 @@ def comments_section(context):
     # Into the form's field alone: a comment may quote the placeholder, and
     # a reader's text cannot make the field (its quotes are escaped).
     return mark_safe(  # noqa: S308 (the template's own HTML; the token escaped)
-        html.replace(TOKEN_FIELD.format(CSRF_PLACEHOLDER), TOKEN_FIELD.format(token))
+        html.replace(CSRF_INPUT.format(CSRF_PLACEHOLDER), CSRF_INPUT.format(token))
     )
