@@ -34,7 +34,7 @@ from .models import ContentVersion
 from .pagecache import schedule
 
 # At most this many values per version (a few per page of the site), and
-# this many characters of rendered HTML (kept() with `size`); past either,
+# this many characters of rendered HTML (kept() with `html`); past either,
 # values are worked out again rather than kept.
 MAX_VALUES = 4096
 MAX_HTML = 16 * 1024 * 1024

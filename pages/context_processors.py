@@ -1,3 +1,5 @@
+from typing import NamedTuple
+
 from django.conf import settings
 from django.urls import get_script_prefix, reverse
 from django.utils.functional import SimpleLazyObject
@@ -20,11 +22,14 @@ def canonical_base(request) -> str:
     return settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
 
 
-def main_menu(request) -> list[dict]:
-    return [
-        {"title": title, "url": url, "current": _current(request.path, url)}
-        for title, url in _menu_links()
-    ]
+class MenuLink(NamedTuple):
+    title: str
+    url: str
+    current: str  # aria-current: "page", "true" or ""
+
+
+def main_menu(request) -> tuple[MenuLink, ...]:
+    return tuple(MenuLink(title, url, _current(request.path, url)) for title, url in _menu_links())
 
 
 @memoised

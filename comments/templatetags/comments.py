@@ -151,6 +151,18 @@ def _placeholder(name: str) -> str:
     return f"{name}-placeholder-5b1f"
 
 
+# The CSRF field as {% csrf_token %} writes it.
+CSRF_INPUT = 'name="csrfmiddlewaretoken" value="{}"'
+PLACEHOLDER_INPUT = CSRF_INPUT.format(CSRF_PLACEHOLDER)
+
+
+def _with_token(html: str, token: str) -> str:
+    """`html` rendered with CSRF_PLACEHOLDER, with the reader's token in its
+    CSRF field alone: a reader's text may quote the placeholder, but cannot
+    make the field (its quotes are escaped)."""
+    return html.replace(PLACEHOLDER_INPUT, CSRF_INPUT.format(token))
+
+
 def shared_token(context) -> str | None:
     """This reader's CSRF token, escaped, to put in a form rendered once for
     everyone (at CSRF_PLACEHOLDER); None when the form must be rendered in
@@ -183,15 +195,13 @@ def comment_form(context, form):
             return CrispyFormNode("comment_form", None).render(context)
     filled = frozenset(name for name in FILLED_FIELDS if initial.get(name) not in (None, ""))
     html = _form_html(filled, bool(initial.get("remember")))
-    html = html.replace(CSRF_PLACEHOLDER, token, 1)
+    html = _with_token(html, token)
     for name in filled:
         html = html.replace(_placeholder(name), escape(str(initial[name])), 1)
     return mark_safe(html)  # noqa: S308 (crispy's HTML; each value escaped above)
 
 
 SECTION = "comments/section.html"
-# The CSRF field as {% csrf_token %} writes it.
-CSRF_INPUT = 'name="csrfmiddlewaretoken" value="{}"'
 
 
 @register.simple_tag(takes_context=True)
@@ -231,14 +241,10 @@ def comments_section(context):
             return str(template.render(context))
 
     html = memo.kept(key, render, html=True)
-    if CSRF_INPUT.format(CSRF_PLACEHOLDER) not in html:
+    if PLACEHOLDER_INPUT not in html:
         return mark_safe(html)  # noqa: S308 (the template's own HTML)
     # Asked for only now: a page with no form sets no CSRF cookie.
     token = shared_token(context)
     if token is None:
         return template.render(context)
-    # Into the form's field alone: a comment may quote the placeholder, and
-    # a reader's text cannot make the field (its quotes are escaped).
-    return mark_safe(  # noqa: S308 (the template's own HTML; the token escaped)
-        html.replace(CSRF_INPUT.format(CSRF_PLACEHOLDER), CSRF_INPUT.format(token))
-    )
+    return mark_safe(_with_token(html, token))  # noqa: S308 (the template's own HTML; the token escaped)

@@ -26,9 +26,8 @@ def site_head_links():
 
 @register.simple_tag(takes_context=True)
 def site_header(context):
-    menu = tuple((item["title"], item["url"], item["current"]) for item in context["main_menu"])
     values = (
-        ("main_menu", menu),
+        ("main_menu", tuple(context["main_menu"])),  # MenuLinks: hashable
         ("site_name", context["site_name"]),
         ("site_short_name", context["site_short_name"]),
     )
@@ -53,10 +52,4 @@ def _render_once(name: str, prefix: str, values: tuple) -> str:
 
 
 def _render(name: str, values: tuple) -> str:
-    context = dict(values)
-    if "main_menu" in context:
-        context["main_menu"] = [
-            {"title": title, "url": url, "current": current}
-            for title, url, current in context["main_menu"]
-        ]
-    return get_template(name).render(context)
+    return get_template(name).render(dict(values))
