@@ -47,7 +47,7 @@ NOT_CONFIGURED = "Akismet is not configured (AKISMET_API_KEY, AKISMET_SITE_URL).
 
 
 @functools.cache
-def _tls_context() -> ssl.SSLContext:
+def tls_context() -> ssl.SSLContext:
     """The certificates Akismet's address is checked against. Building this
     reads the whole CA bundle (tens of milliseconds of CPU), so each process
     builds it once, not once per check; a context is safe to share."""
@@ -114,7 +114,7 @@ def _http_client() -> httpx.Client:
             _pool[1].close()
         client = httpx.Client(
             transport=_AkismetAddressTransport(
-                settings.AKISMET_API_URL, retries=0, verify=_tls_context()
+                settings.AKISMET_API_URL, retries=0, verify=tls_context()
             ),
             headers={"User-Agent": USER_AGENT},
             timeout=settings.AKISMET_TIMEOUT,

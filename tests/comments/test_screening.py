@@ -165,3 +165,36 @@ def test_a_bad_corpus_line_is_reported_with_its_line_number(tmp_path):
     corpus.write_text("disclosure\the hits me\nworry\tsomething\n", encoding="utf-8")
     with pytest.raises(CommandError, match=r"corpus\.tsv, line 2: expected 'labels<TAB>sentence'"):
         call_command("screen_comments", "--evaluate", str(corpus), stdout=io.StringIO())
+
+
+def test_a_serving_process_builds_the_screen_before_its_first_comment(
+    tmp_path, settings, monkeypatch
+):
+    """warm_up() (run by each gunicorn worker as it starts, niromp_site/wsgi.py)
+    compiles the rules, so the first reader to comment does not wait for it."""
+    from comments import screening
+    from comments.apps import warm_up
+
+    rules = tmp_path / "rules.toml"
+    rules.write_text(DEFAULT_RULES_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+    settings.SCREENING_RULES_FILE = str(rules)
+    warm_up()
+
+    def compile_again(path):
+        raise AssertionError(f"the first comment compiled {path} again")
+
+    monkeypatch.setattr(screening.Rules, "load", compile_again)
+    assert screen("he hits me").concerns == ("disclosure",)
+
+
+def test_a_rules_file_that_does_not_parse_does_not_stop_the_site_starting(
+    tmp_path, settings, caplog
+):
+    from comments.apps import warm_up
+
+    rules = tmp_path / "rules.toml"
+    rules.write_text("[disclosure\nphrases = [", encoding="utf-8")
+    settings.SCREENING_RULES_FILE = str(rules)
+    warm_up()
+    assert "comments will be held unscreened" in caplog.text
+    assert "rules.toml" in caplog.text
