@@ -6,7 +6,8 @@ figures (bench/inprocess.py), the workers' memory; then one table.
 Reads from the environment (bench/run.sh sets them): SITE_ON, SITE_OFF and
 BARE (base addresses of the site with PAGE_CACHE on, off, and of the bare
 whitenoise app), SITE_ON_PID and SITE_OFF_PID (their gunicorn masters),
-DATA (make_data.py's JSON), DURATION, CONNECTIONS, POSTERS, BENCH_QUICK.
+DATA (make_data.py's JSON), DURATION, RUNS, POST_DURATION, CONNECTIONS,
+POSTERS, BENCH_QUICK.
 Ratios matter, not absolute figures: the machine may be shared and noisy.
 """
 
@@ -24,7 +25,12 @@ from urllib.parse import urlencode, urlsplit
 
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
-DURATION = os.environ.get("DURATION", "5s")
+DURATION = os.environ.get("DURATION", "3s")
+# Loaded runs per address, in passes over every address, so that a few seconds
+# of a neighbour's load on a shared machine spoil one run of a few addresses,
+# not an address's only figure; the table shows each address's median run.
+RUNS = int(os.environ.get("RUNS", "3"))
+POST_DURATION = os.environ.get("POST_DURATION", "10s")
 CONNECTIONS = int(os.environ.get("CONNECTIONS", "16"))
 QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
 POST_DOMAIN = "bench-post.example.org"
@@ -123,7 +129,7 @@ def poster(base: str, path: str, seconds: float, number: int, results) -> None:
 
 
 def post_flow(base: str, path: str, processes: int) -> dict:
-    seconds = float(DURATION.rstrip("s")) if DURATION.endswith("s") else 5.0
+    seconds = float(POST_DURATION.rstrip("s")) if POST_DURATION.endswith("s") else 10.0
     results = multiprocessing.Queue()
     workers = [
         multiprocessing.Process(target=poster, args=(base, path, seconds, n, results))
@@ -210,22 +216,29 @@ def main() -> None:
         for address in [stylesheet, *addresses] * (1 if QUICK else 4):
             fetch(base, address)
 
-    log(f"wrk: {DURATION} per run, {CONNECTIONS} connections and a single user (-t1 -c2)")
-    # S and the bare app are measured three times, before, between and after
-    # the pages (a shared machine's noise can halve one run), and the median
-    # run of each is the one every ratio uses.
+    log(
+        f"wrk: {RUNS} passes of {DURATION} per address at {CONNECTIONS} connections, "
+        "then one single-user run (-t1 -c2) each"
+    )
+    # S and the bare app are measured before the pages and after each pass of
+    # each mode, and every ratio uses S's median run.
     statics = [(loaded(site_on + stylesheet), loaded(bare + stylesheet))]
+    runs: dict[tuple[str, str], list[dict]] = {}
+    for number in range(1, RUNS + 1):
+        for mode, base in (("on", site_on), ("off", site_off)):
+            log(f"  pass {number} of {RUNS}, cache {mode}")
+            for address in addresses:
+                runs.setdefault((address, mode), []).append(loaded(base + address))
+            statics.append((loaded(site_on + stylesheet), loaded(bare + stylesheet)))
     rows = []
-    for mode, base in (("on", site_on), ("off", site_off)):
-        for address in addresses:
-            log(f"  {address} (cache {mode})")
-            rows.append((address, mode, loaded(base + address), single_user(base + address)))
-        statics.append((loaded(site_on + stylesheet), loaded(bare + stylesheet)))
+    for (address, mode), loads in runs.items():
+        base = site_on if mode == "on" else site_off
+        rows.append((address, mode, median_run(loads), single_user(base + address), loads))
     s = median_run([static for static, _ in statics])
     baseline = median_run([bare_run for _, bare_run in statics])
 
     posters = int(os.environ.get("POSTERS", "4"))
-    log(f"Comment POST flow: {posters} processes for {DURATION} on {data['article']}")
+    log(f"Comment POST flow: {posters} processes for {POST_DURATION} on {data['article']}")
     before = inprocess("posted", POST_DOMAIN)["count"]
     posting = post_flow(site_on, data["article"], posters)
     saved = inprocess("posted", POST_DOMAIN)["count"] - before
@@ -244,18 +257,23 @@ def main() -> None:
         f"{'S: ' + stylesheet:<48} {'':>5} {s['rps']:>8.0f} {s['p50']:>7.1f} {s['p99']:>7.1f} "
         f"{'':>7} {100:>7.0f}"
     )
-    for address, mode, load, single in rows:
+    for address, mode, load, single, loads in rows:
         page = figures[mode][address]
         notes = []
-        if not load["requests"] or not single["requests"]:
+        every = [*loads, single]
+        if not all(run["requests"] for run in every):
             notes.append(f"no answer within {DURATION}")
         if page["status"] != 200:
             notes.append(f"status {page['status']}")
-        for key, label in (("status", "answers >= 400"), ("timeout", "timeouts")):
-            if load[key] + single[key]:
-                notes.append(f"{load[key] + single[key]} {label}")
-        if load["socket errors"] + single["socket errors"]:
-            notes.append(f"{load['socket errors'] + single['socket errors']} socket errors")
+        for key, label in (
+            ("status", "answers >= 400"),
+            ("timeout", "timeouts"),
+            ("socket errors", "socket errors"),
+        ):
+            if total := sum(run[key] for run in every):
+                notes.append(f"{total} {label}")
+        if len(loads) > 1 and min(load["all"]) < 0.75 * load["rps"]:
+            notes.append("runs " + "/".join(f"{rps:.0f}" for rps in load["all"]))
         size = f"{kb(page['raw'])}/{kb(page['gzip'])}/{kb(page['br'])}"
         print(
             f"{address:<48} {mode:>5} {load['rps']:>8.0f} {load['p50']:>7.1f} "
@@ -263,8 +281,10 @@ def main() -> None:
             f"{page['queries']:>4} {size:>19}  {'; '.join(notes)}"
         )
     print(
-        f"p50 and p99 at {CONNECTIONS} connections (wrk -t2 -c{CONNECTIONS} -d{DURATION}); "
-        "p99 1u for a single user (wrk -t1 -c2); SQL: queries per request, in-process; "
+        f"p50 and p99 at {CONNECTIONS} connections (wrk -t2 -c{CONNECTIONS} -d{DURATION}, "
+        f"the median of {RUNS} run(s) by requests/s; notes list the runs when one was under "
+        "3/4 of it); p99 1u for a single user (wrk -t1 -c2); SQL: queries per request, "
+        "in-process; "
         "HTML: gzip -6, brotli 5"
     )
     print(
@@ -276,7 +296,7 @@ def main() -> None:
     print(
         f"S vs bare whitenoise: {s['rps']:.0f} vs {baseline['rps']:.0f} requests/s "
         f"({share:.0f} %); p99 {s['p99']:.1f} vs {baseline['p99']:.1f} ms; "
-        "each the median of 3 runs (S: "
+        f"each the median of {len(s['all'])} runs (S: "
         + ", ".join(f"{rps:.0f}" for rps in s["all"])
         + "; bare: "
         + ", ".join(f"{rps:.0f}" for rps in baseline["all"])
@@ -312,6 +332,93 @@ def main() -> None:
             + ", ".join(f"{size:.0f}" for size in sizes)
             + " MiB"
         )
+    print()
+    home_kb = (home_page["br"] + css_size) / 1024
+    print_targets(
+        rows=rows,
+        s=s,
+        share_of_bare=share,
+        press_release=data["press_release"],
+        post_rate=accepted / posting["seconds"],
+        post_failures=counts.get("5xx", 0) + accepted - saved,
+        changelist_ms=admin["median_ms"],
+        memory=max(max(sizes) for sizes in memory.values()),
+        home_kb=home_kb,
+        render_blocking=home_page["render_blocking"],
+    )
+
+
+# The issue's own measurements had S at about 4,600 requests/s; its one
+# target in absolute requests (150 comments/s) is this share of that S.
+ISSUE_S = 4600
+POST_TARGET = 150
+
+
+def print_targets(*, rows, s, share_of_bare, press_release, post_rate, post_failures, **more):
+    """Issue 9's targets against this run's figures, each marked met or not."""
+    pages = {
+        mode: [row for row in rows if row[1] == mode and "?" not in row[0]]
+        for mode in ("on", "off")
+    }
+
+    def share(row) -> float:
+        return 100 * row[2]["rps"] / s["rps"]
+
+    def lowest(mode):
+        row = min(pages[mode], key=share)
+        return share(row), row[0]
+
+    on_share, on_at = lowest("on")
+    off_share, off_at = lowest("off")
+    p99 = max(pages["on"], key=lambda row: row[2]["p99"])
+    single = max(pages["on"], key=lambda row: row[3]["p99"])
+    press = next(row for row in pages["off"] if row[0] == press_release)
+    post_share = 100 * post_rate / s["rps"]
+    post_equal = 100 * POST_TARGET / ISSUE_S
+
+    def line(met: bool, text: str) -> None:
+        print(f"  {'met' if met else 'NOT met':>7}  {text}")
+
+    print("Issue 9's targets in this run (addresses with a query string left out):")
+    line(
+        on_share >= 70,
+        f"1. page cache on, every page >= 70 % of S: lowest {on_share:.1f} % ({on_at})",
+    )
+    line(
+        p99[2]["p99"] < 20,
+        f"1. p99 at {CONNECTIONS} connections < 20 ms: highest {p99[2]['p99']:.1f} ms "
+        f"({p99[0]}); S's own p99 {s['p99']:.1f} ms",
+    )
+    line(
+        single[3]["p99"] < 10,
+        f"1. p99 for a single user < 10 ms: highest {single[3]['p99']:.1f} ms ({single[0]})",
+    )
+    line(
+        off_share >= 15,
+        f"4. page cache off, every page >= 15 % of S: lowest {off_share:.1f} % ({off_at})",
+    )
+    line(
+        share(press) >= 10,
+        f"5. the press release and its comments, cache off, >= 10 % of S: {share(press):.1f} %",
+    )
+    line(
+        post_rate >= POST_TARGET and not post_failures,
+        f"6. comments >= {POST_TARGET}/s, none lost, no 5xx: {post_rate:.0f}/s, "
+        f"{post_failures} lost or 5xx; "
+        f"that is {post_share:.1f} % of S, where {POST_TARGET}/s was {post_equal:.1f} % of the "
+        f"issue's S of about {ISSUE_S:,}/s",
+    )
+    line(
+        more["changelist_ms"] < 300,
+        f"7. comments changelist < 300 ms: {more['changelist_ms']:.0f} ms",
+    )
+    line(more["memory"] < 150, f"8. each worker < 150 MiB: highest {more['memory']:.0f} MiB")
+    line(
+        share_of_bare >= 50 and more["home_kb"] < 40 and more["render_blocking"] == 1,
+        f"9. S >= 50 % of bare whitenoise: {share_of_bare:.0f} %; home HTML + CSS < 40 KB "
+        f"compressed: {more['home_kb']:.1f} KB; "
+        f"render-blocking requests: {more['render_blocking']}",
+    )
 
 
 if __name__ == "__main__":

@@ -3,9 +3,9 @@
 # asks, in one run, as ratios to S (the site's own stylesheet served through
 # the whole site), because the machines are shared and noisy.
 #
-#   make bench                          # 5 s per wrk run, 16 connections (~10 minutes)
-#   DURATION=10s CONNECTIONS=32 make bench
-#   BENCH_QUICK=1 make bench            # a tiny data set, 1 s runs, a few addresses
+#   make bench                          # 3 runs of 3 s per address, 16 connections (~12 minutes)
+#   DURATION=5s RUNS=5 CONNECTIONS=32 make bench
+#   BENCH_QUICK=1 make bench            # a tiny data set, one 1 s run, a few addresses
 #
 # It builds its own database in a temporary folder (never db.sqlite3): the
 # seed content plus generated load (bench/make_data.py), serves it with
@@ -21,10 +21,10 @@ quick=
 [[ -n "${BENCH_QUICK:-}" && "${BENCH_QUICK}" != 0 ]] && quick=1
 if [[ -n "$quick" ]]; then
   load=(--pages 20 --articles 40 --comments 2000 --press-comments 50)
-  export DURATION=${DURATION:-1s}
+  export DURATION=${DURATION:-1s} RUNS=${RUNS:-1} POST_DURATION=${POST_DURATION:-2s}
 else
   load=(--pages 200 --articles 2000 --comments 100000 --press-comments 500)
-  export DURATION=${DURATION:-5s}
+  export DURATION=${DURATION:-3s} RUNS=${RUNS:-3} POST_DURATION=${POST_DURATION:-10s}
 fi
 export CONNECTIONS=${CONNECTIONS:-16}
 
