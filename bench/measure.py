@@ -6,8 +6,8 @@ figures (bench/inprocess.py), the workers' memory; then one table.
 Reads from the environment (bench/run.sh sets them): SITE_ON, SITE_OFF and
 BARE (base addresses of the site with PAGE_CACHE on, off, and of the bare
 whitenoise app), SITE_ON_PID and SITE_OFF_PID (their gunicorn masters),
-DATA (make_data.py's JSON), DURATION, RUNS, POST_DURATION, CONNECTIONS,
-POSTERS, BENCH_QUICK.
+DATA (make_data.py's JSON), DURATION, RUNS, S_DURATION, POST_DURATION,
+CONNECTIONS, POSTERS, BENCH_QUICK.
 Ratios matter, not absolute figures: the machine may be shared and noisy.
 """
 
@@ -31,6 +31,9 @@ DURATION = os.environ.get("DURATION", "3s")
 # not an address's only figure; the table shows each address's median run.
 RUNS = int(os.environ.get("RUNS", "3"))
 POST_DURATION = os.environ.get("POST_DURATION", "10s")
+# The run of S paired with each run of an address (a static file's rate
+# settles within a second).
+S_DURATION = os.environ.get("S_DURATION", "1s")
 CONNECTIONS = int(os.environ.get("CONNECTIONS", "16"))
 QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
 POST_DOMAIN = "bench-post.example.org"
@@ -44,11 +47,11 @@ def log(message: str) -> None:
 # wrk -----------------------------------------------------------------------
 
 
-def wrk(url: str, *, threads: int, connections: int) -> dict:
+def wrk(url: str, *, threads: int, connections: int, duration: str = DURATION) -> dict:
     """One wrk run; its summary (bench/report.lua) with requests/s and ms."""
     # A long timeout: wrk leaves answers slower than its default 2 s out of
     # the percentiles, which would flatter p99 exactly when the site struggles.
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{DURATION}", "--timeout", "10s"]
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}", "--timeout", "10s"]
     # As a browser asks: every reader's browser accepts compressed answers
     # (whitenoise sends S as brotli, the page cache sends pages gzipped).
     command += ["-H", f"Accept-Encoding: {ACCEPT_ENCODING}"]
@@ -66,8 +69,8 @@ def wrk(url: str, *, threads: int, connections: int) -> dict:
     return result
 
 
-def loaded(url: str) -> dict:
-    return wrk(url, threads=2, connections=CONNECTIONS)
+def loaded(url: str, duration: str = DURATION) -> dict:
+    return wrk(url, threads=2, connections=CONNECTIONS, duration=duration)
 
 
 def single_user(url: str) -> dict:
@@ -191,6 +194,12 @@ def median_run(runs: list[dict]) -> dict:
     return ordered[len(ordered) // 2] | {"all": [run["rps"] for run in runs]}
 
 
+def median_share(runs: list[dict]) -> dict:
+    """The run with the median share of the S run paired with it."""
+    ordered = sorted(runs, key=lambda run: run["share"])
+    return ordered[len(ordered) // 2] | {"shares": [run["share"] for run in runs]}
+
+
 def kb(size: int) -> str:
     return f"{size / 1024:.1f}"
 
@@ -218,24 +227,32 @@ def main() -> None:
 
     log(
         f"wrk: {RUNS} passes of {DURATION} per address at {CONNECTIONS} connections, "
-        "then one single-user run (-t1 -c2) each"
+        "each run just after one of S; then one single-user run (-t1 -c2) each"
     )
-    # S and the bare app are measured before the pages and after each pass of
-    # each mode, and every ratio uses S's median run.
-    statics = [(loaded(site_on + stylesheet), loaded(bare + stylesheet))]
+    # A neighbour's load on a shared machine comes and goes over seconds to
+    # minutes: it can halve one run, or two in a row. So each run of an address
+    # is paired with a run of S just before it, its share of S is taken within
+    # the pair, and the table shows the address's run with the median share.
+    # After each pass, S and the bare app are measured as a pair too.
     runs: dict[tuple[str, str], list[dict]] = {}
+    statics, pairs = [], []
     for number in range(1, RUNS + 1):
         for mode, base in (("on", site_on), ("off", site_off)):
             log(f"  pass {number} of {RUNS}, cache {mode}")
             for address in addresses:
-                runs.setdefault((address, mode), []).append(loaded(base + address))
-            statics.append((loaded(site_on + stylesheet), loaded(bare + stylesheet)))
+                static = loaded(site_on + stylesheet, S_DURATION)
+                run = loaded(base + address)
+                run["share"] = 100 * run["rps"] / static["rps"]
+                runs.setdefault((address, mode), []).append(run)
+                statics.append(static)
+            pairs.append((loaded(site_on + stylesheet), loaded(bare + stylesheet)))
     rows = []
     for (address, mode), loads in runs.items():
         base = site_on if mode == "on" else site_off
-        rows.append((address, mode, median_run(loads), single_user(base + address), loads))
-    s = median_run([static for static, _ in statics])
-    baseline = median_run([bare_run for _, bare_run in statics])
+        rows.append((address, mode, median_share(loads), single_user(base + address), loads))
+    s = median_run(statics + [static for static, _ in pairs])
+    baseline = median_run([bare_run for _, bare_run in pairs])
+    of_bare = sorted(100 * static["rps"] / bare_run["rps"] for static, bare_run in pairs)
 
     posters = int(os.environ.get("POSTERS", "4"))
     log(f"Comment POST flow: {posters} processes for {POST_DURATION} on {data['article']}")
@@ -272,19 +289,20 @@ def main() -> None:
         ):
             if total := sum(run[key] for run in every):
                 notes.append(f"{total} {label}")
-        if len(loads) > 1 and min(load["all"]) < 0.75 * load["rps"]:
-            notes.append("runs " + "/".join(f"{rps:.0f}" for rps in load["all"]))
+        if len(loads) > 1:
+            notes.append("runs " + "/".join(f"{share:.0f}" for share in load["shares"]) + " %")
         size = f"{kb(page['raw'])}/{kb(page['gzip'])}/{kb(page['br'])}"
         print(
             f"{address:<48} {mode:>5} {load['rps']:>8.0f} {load['p50']:>7.1f} "
-            f"{load['p99']:>7.1f} {single['p99']:>7.1f} {100 * load['rps'] / s['rps']:>7.1f} "
+            f"{load['p99']:>7.1f} {single['p99']:>7.1f} {load['share']:>7.1f} "
             f"{page['queries']:>4} {size:>19}  {'; '.join(notes)}"
         )
     print(
-        f"p50 and p99 at {CONNECTIONS} connections (wrk -t2 -c{CONNECTIONS} -d{DURATION}, "
-        f"the median of {RUNS} run(s) by requests/s; notes list the runs when one was under "
-        "3/4 of it); p99 1u for a single user (wrk -t1 -c2); SQL: queries per request, "
-        "in-process; "
+        f"req/s, p50 and p99 at {CONNECTIONS} connections (wrk -t2 -c{CONNECTIONS} -d{DURATION}) "
+        f"from the run with the median share of S of {RUNS}, each share taken against a run of "
+        f"S ({S_DURATION}) just before it (notes: every run's share); p99 1u for a single user "
+        "(wrk -t1 -c2); "
+        "SQL: queries per request, in-process; "
         "HTML: gzip -6, brotli 5"
     )
     print(
@@ -292,15 +310,13 @@ def main() -> None:
         "S comes as brotli, a page from the page cache gzipped, a rendered page as it is"
     )
     print()
-    share = 100 * s["rps"] / baseline["rps"]
+    share = of_bare[len(of_bare) // 2]
     print(
-        f"S vs bare whitenoise: {s['rps']:.0f} vs {baseline['rps']:.0f} requests/s "
-        f"({share:.0f} %); p99 {s['p99']:.1f} vs {baseline['p99']:.1f} ms; "
-        f"each the median of {len(s['all'])} runs (S: "
-        + ", ".join(f"{rps:.0f}" for rps in s["all"])
-        + "; bare: "
-        + ", ".join(f"{rps:.0f}" for rps in baseline["all"])
-        + " requests/s)"
+        f"S vs bare whitenoise: {share:.0f} %, the median of {len(of_bare)} pairs of runs ("
+        + ", ".join(f"{pair:.0f}" for pair in of_bare)
+        + f" %); S {s['rps']:.0f} requests/s, p99 {s['p99']:.1f} ms, the median of "
+        f"{len(s['all'])} runs ({min(s['all']):.0f} to {max(s['all']):.0f}); bare "
+        f"{baseline['rps']:.0f} requests/s, p99 {baseline['p99']:.1f} ms"
     )
     counts = posting["counts"]
     accepted = counts.get("accepted", 0)
@@ -362,7 +378,7 @@ def print_targets(*, rows, s, share_of_bare, press_release, post_rate, post_fail
     }
 
     def share(row) -> float:
-        return 100 * row[2]["rps"] / s["rps"]
+        return row[2]["share"]
 
     def lowest(mode):
         row = min(pages[mode], key=share)

@@ -3,7 +3,7 @@
 # asks, in one run, as ratios to S (the site's own stylesheet served through
 # the whole site), because the machines are shared and noisy.
 #
-#   make bench                          # 3 runs of 3 s per address, 16 connections (~12 minutes)
+#   make bench                          # 3 runs of 2 s per address, 16 connections (~18 minutes)
 #   DURATION=5s RUNS=5 CONNECTIONS=32 make bench
 #   BENCH_QUICK=1 make bench            # a tiny data set, one 1 s run, a few addresses
 #
@@ -24,7 +24,7 @@ if [[ -n "$quick" ]]; then
   export DURATION=${DURATION:-1s} RUNS=${RUNS:-1} POST_DURATION=${POST_DURATION:-2s}
 else
   load=(--pages 200 --articles 2000 --comments 100000 --press-comments 500)
-  export DURATION=${DURATION:-3s} RUNS=${RUNS:-3} POST_DURATION=${POST_DURATION:-10s}
+  export DURATION=${DURATION:-2s} RUNS=${RUNS:-3} POST_DURATION=${POST_DURATION:-10s}
 fi
 export CONNECTIONS=${CONNECTIONS:-16}
 
