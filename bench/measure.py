@@ -222,7 +222,7 @@ def main() -> None:
     stylesheet = re.search(r'href="(/static/[^"]+\.css)"', fetch(site_on, "/").decode())[1]
     # Warm every worker (templates compiled, the page cache filled) before timing.
     for base in (site_on, site_off):
-        for address in [stylesheet, *addresses] * (1 if QUICK else 4):
+        for address in [stylesheet, *addresses] * (1 if QUICK else 8):
             fetch(base, address)
 
     log(
