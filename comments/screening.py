@@ -99,7 +99,8 @@ class Rules:
         self.source = source
         try:
             self._compile(data)
-        except (KeyError, TypeError, ValueError, re.error) as error:
+        # AttributeError: valid TOML in the wrong shape ("settings = 3").
+        except (AttributeError, KeyError, TypeError, ValueError, re.error) as error:
             raise ScreeningRulesError(f"The screening rules in {source}: {error}") from error
 
     @classmethod
@@ -107,7 +108,8 @@ class Rules:
         try:
             with path.open("rb") as handle:
                 data = tomllib.load(handle)
-        except (OSError, tomllib.TOMLDecodeError) as error:
+        # UnicodeDecodeError: saved in another encoding than UTF-8.
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise ScreeningRulesError(f"Cannot read the screening rules {path}: {error}") from error
         return cls(data, path)
 

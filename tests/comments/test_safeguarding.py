@@ -128,6 +128,31 @@ def test_a_broken_rules_file_still_saves_the_comment_held_unscreened(page, setti
     assert comment.concern_list == ["unscreened"]
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        # Saved by an editor in Latin-1, not UTF-8.
+        '[disclosure]\nphrases = ["caf\xe9"]\n'.encode("latin-1"),
+        # Valid TOML in the wrong shape.
+        b"settings = 3\n",
+        b"lists = []\n",
+        b"[disclosure]\nphrases = 3\n",
+    ],
+    ids=["not-utf8", "settings-not-a-table", "lists-not-a-table", "phrases-not-a-list"],
+)
+def test_any_unreadable_rules_file_still_saves_the_comment_held_unscreened(
+    page, settings, tmp_path, content
+):
+    rules = tmp_path / "rules.toml"
+    rules.write_bytes(content)
+    settings.SCREENING_RULES_FILE = str(rules)
+
+    comment = submit_comment(page, "Sam", "A thoughtful comment.")
+
+    assert comment.status == Comment.Status.HELD
+    assert comment.concern_list == ["unscreened"]
+
+
 # The safeguarding lead -----------------------------------------------------------
 
 
