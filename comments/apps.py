@@ -16,17 +16,23 @@ def warm_up() -> None:
     and web-address validators compile lazily, and Akismet's TLS context.
     Together about 0.3 s of CPU on a small machine, paid by each gunicorn
     worker as it starts (niromp_site/wsgi.py) instead of by the first reader
-    to comment. A rules file that cannot be read is logged, not fatal: the
-    site still serves, and comments are held unscreened (services._screened)."""
+    to comment. Nothing here may stop the site starting: a step that fails is
+    logged, and fails again where it is needed (a rules file that cannot be
+    read holds comments unscreened, services._screened; a TLS problem leaves
+    them unchecked)."""
     from django import forms
 
     from . import screening, spam
 
-    try:
-        screening.rules()
-    except screening.ScreeningRulesError:
-        logger.exception("The screening rules could not be read; comments will be held unscreened.")
-    forms.EmailField().clean("warm-up@example.org")
-    forms.URLField().clean("https://example.org/")
+    steps = {
+        "the screening rules (comments will be held unscreened)": screening.rules,
+        "the e-mail address pattern": lambda: forms.EmailField().clean("warm-up@example.org"),
+        "the web address pattern": lambda: forms.URLField().clean("https://example.org/"),
+    }
     if spam.is_configured():
-        spam.tls_context()
+        steps["Akismet's TLS context"] = spam.tls_context
+    for name, step in steps.items():
+        try:
+            step()
+        except Exception:
+            logger.exception("Could not prepare %s.", name)

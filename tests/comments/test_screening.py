@@ -196,5 +196,24 @@ def test_a_rules_file_that_does_not_parse_does_not_stop_the_site_starting(
     rules.write_text("[disclosure\nphrases = [", encoding="utf-8")
     settings.SCREENING_RULES_FILE = str(rules)
     warm_up()
-    assert "comments will be held unscreened" in caplog.text
+    assert "Could not prepare the screening rules (comments will be held unscreened)" in caplog.text
     assert "rules.toml" in caplog.text
+
+
+def test_a_step_of_the_warm_up_that_fails_does_not_stop_the_site_starting(
+    settings, monkeypatch, caplog
+):
+    """E.g. a CA bundle that cannot be read: logged; the spam check fails
+    where it is needed, leaving comments unchecked, and the site serves."""
+    from comments import spam
+    from comments.apps import warm_up
+
+    settings.AKISMET_API_KEY, settings.AKISMET_SITE_URL = "key", "https://niromp.example"
+
+    def unreadable():
+        raise OSError("no CA bundle")
+
+    monkeypatch.setattr(spam, "tls_context", unreadable)
+    warm_up()
+    assert "Could not prepare Akismet's TLS context" in caplog.text
+    assert "no CA bundle" in caplog.text
