@@ -10,7 +10,8 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 
 
 def default_workers() -> int:
-    """Two worker processes per CPU core this process may run on, 2 to 8."""
+    """Two worker processes per CPU core this process may run on, 2 to 8.
+    (A container's CPU limit is not seen here: set WEB_CONCURRENCY there.)"""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(2, min(8, 2 * (cores or 1)))
 

@@ -13,6 +13,7 @@ Ratios matter, not absolute figures: the machine may be shared and noisy.
 
 import http.client
 import json
+import math
 import multiprocessing
 import os
 import re
@@ -25,7 +26,7 @@ from urllib.parse import urlencode, urlsplit
 
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
-DURATION = os.environ.get("DURATION", "3s")
+DURATION = os.environ.get("DURATION", "2s")
 # Loaded runs per address, in passes over every address, so that a few seconds
 # of a neighbour's load on a shared machine spoil one run of a few addresses,
 # not an address's only figure; the table shows each address's median run.
@@ -242,7 +243,7 @@ def main() -> None:
             for address in addresses:
                 static = loaded(site_on + stylesheet, S_DURATION)
                 run = loaded(base + address)
-                run["share"] = 100 * run["rps"] / static["rps"]
+                run["share"] = 100 * run["rps"] / (static["rps"] or math.nan)
                 runs.setdefault((address, mode), []).append(run)
                 statics.append(static)
             pairs.append((loaded(site_on + stylesheet), loaded(bare + stylesheet)))
@@ -252,7 +253,9 @@ def main() -> None:
         rows.append((address, mode, median_share(loads), single_user(base + address), loads))
     s = median_run(statics + [static for static, _ in pairs])
     baseline = median_run([bare_run for _, bare_run in pairs])
-    of_bare = sorted(100 * static["rps"] / bare_run["rps"] for static, bare_run in pairs)
+    of_bare = sorted(
+        100 * static["rps"] / (bare_run["rps"] or math.nan) for static, bare_run in pairs
+    )
 
     posters = int(os.environ.get("POSTERS", "4"))
     log(f"Comment POST flow: {posters} processes for {POST_DURATION} on {data['article']}")
@@ -389,7 +392,7 @@ def print_targets(*, rows, s, share_of_bare, press_release, post_rate, post_fail
     p99 = max(pages["on"], key=lambda row: row[2]["p99"])
     single = max(pages["on"], key=lambda row: row[3]["p99"])
     press = next(row for row in pages["off"] if row[0] == press_release)
-    post_share = 100 * post_rate / s["rps"]
+    post_share = 100 * post_rate / (s["rps"] or math.nan)
     post_equal = 100 * POST_TARGET / ISSUE_S
 
     def line(met: bool, text: str) -> None:
