@@ -22,6 +22,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlencode, urlsplit
 
 HERE = Path(__file__).resolve().parent
@@ -189,16 +190,24 @@ def workers_rss_mib(master: int) -> list[float]:
 # The table --------------------------------------------------------------------
 
 
-def median_run(runs: list[dict]) -> dict:
-    """The run with the median requests/s, with every run's rate beside it."""
-    ordered = sorted(runs, key=lambda run: run["rps"])
-    return ordered[len(ordered) // 2] | {"all": [run["rps"] for run in runs]}
+def median_by(runs: list[dict], key: str) -> dict:
+    """The run with the median `key` (requests/s, or share of S), with every
+    run's `key` beside it, in the order they ran, as "all"."""
+    ordered = sorted(runs, key=lambda run: run[key])
+    return ordered[len(ordered) // 2] | {"all": [run[key] for run in runs]}
 
 
-def median_share(runs: list[dict]) -> dict:
-    """The run with the median share of the S run paired with it."""
-    ordered = sorted(runs, key=lambda run: run["share"])
-    return ordered[len(ordered) // 2] | {"shares": [run["share"] for run in runs]}
+def percent(part: float, whole: float) -> float:
+    """`part` as a percentage of `whole`; NaN when `whole` had no answers."""
+    return 100 * part / (whole or math.nan)
+
+
+class Row(NamedTuple):
+    address: str
+    mode: str  # the page cache "on" or "off"
+    load: dict  # the loaded run with the median share of S
+    single: dict  # the single-user run
+    loads: list[dict]  # every loaded run
 
 
 def kb(size: int) -> str:
@@ -243,19 +252,21 @@ def main() -> None:
             for address in addresses:
                 static = loaded(site_on + stylesheet, S_DURATION)
                 run = loaded(base + address)
-                run["share"] = 100 * run["rps"] / (static["rps"] or math.nan)
+                run["share"] = percent(run["rps"], static["rps"])
                 runs.setdefault((address, mode), []).append(run)
                 statics.append(static)
             pairs.append((loaded(site_on + stylesheet), loaded(bare + stylesheet)))
     rows = []
     for (address, mode), loads in runs.items():
         base = site_on if mode == "on" else site_off
-        rows.append((address, mode, median_share(loads), single_user(base + address), loads))
-    s = median_run(statics + [static for static, _ in pairs])
-    baseline = median_run([bare_run for _, bare_run in pairs])
-    of_bare = sorted(
-        100 * static["rps"] / (bare_run["rps"] or math.nan) for static, bare_run in pairs
-    )
+        rows.append(
+            Row(address, mode, median_by(loads, "share"), single_user(base + address), loads)
+        )
+    s = median_by(statics + [static for static, _ in pairs], "rps")
+    for static, bare_run in pairs:
+        bare_run["share"] = percent(static["rps"], bare_run["rps"])
+    baseline = median_by([bare_run for _, bare_run in pairs], "rps")
+    of_bare = median_by([bare_run for _, bare_run in pairs], "share")
 
     posters = int(os.environ.get("POSTERS", "4"))
     log(f"Comment POST flow: {posters} processes for {POST_DURATION} on {data['article']}")
@@ -293,7 +304,7 @@ def main() -> None:
             if total := sum(run[key] for run in every):
                 notes.append(f"{total} {label}")
         if len(loads) > 1:
-            notes.append("runs " + "/".join(f"{share:.0f}" for share in load["shares"]) + " %")
+            notes.append("runs " + "/".join(f"{share:.0f}" for share in load["all"]) + " %")
         size = f"{kb(page['raw'])}/{kb(page['gzip'])}/{kb(page['br'])}"
         print(
             f"{address:<48} {mode:>5} {load['rps']:>8.0f} {load['p50']:>7.1f} "
@@ -313,10 +324,10 @@ def main() -> None:
         "S comes as brotli, a page from the page cache gzipped, a rendered page as it is"
     )
     print()
-    share = of_bare[len(of_bare) // 2]
+    share = of_bare["share"]
     print(
-        f"S vs bare whitenoise: {share:.0f} %, the median of {len(of_bare)} pairs of runs ("
-        + ", ".join(f"{pair:.0f}" for pair in of_bare)
+        f"S vs bare whitenoise: {share:.0f} %, the median of {len(pairs)} pairs of runs ("
+        + ", ".join(f"{pair:.0f}" for pair in sorted(of_bare["all"]))
         + f" %); S {s['rps']:.0f} requests/s, p99 {s['p99']:.1f} ms, the median of "
         f"{len(s['all'])} runs ({min(s['all']):.0f} to {max(s['all']):.0f}); bare "
         f"{baseline['rps']:.0f} requests/s, p99 {baseline['p99']:.1f} ms"
@@ -376,23 +387,23 @@ POST_TARGET = 150
 def print_targets(*, rows, s, share_of_bare, press_release, post_rate, post_failures, **more):
     """Issue 9's targets against this run's figures, each marked met or not."""
     pages = {
-        mode: [row for row in rows if row[1] == mode and "?" not in row[0]]
+        mode: [row for row in rows if row.mode == mode and "?" not in row.address]
         for mode in ("on", "off")
     }
 
-    def share(row) -> float:
-        return row[2]["share"]
+    def share(row: Row) -> float:
+        return row.load["share"]
 
     def lowest(mode):
         row = min(pages[mode], key=share)
-        return share(row), row[0]
+        return share(row), row.address
 
     on_share, on_at = lowest("on")
     off_share, off_at = lowest("off")
-    p99 = max(pages["on"], key=lambda row: row[2]["p99"])
-    single = max(pages["on"], key=lambda row: row[3]["p99"])
-    press = next(row for row in pages["off"] if row[0] == press_release)
-    post_share = 100 * post_rate / (s["rps"] or math.nan)
+    p99 = max(pages["on"], key=lambda row: row.load["p99"])
+    single = max(pages["on"], key=lambda row: row.single["p99"])
+    press = next(row for row in pages["off"] if row.address == press_release)
+    post_share = percent(post_rate, s["rps"])
     post_equal = 100 * POST_TARGET / ISSUE_S
 
     def line(met: bool, text: str) -> None:
@@ -404,13 +415,14 @@ def print_targets(*, rows, s, share_of_bare, press_release, post_rate, post_fail
         f"1. page cache on, every page >= 70 % of S: lowest {on_share:.1f} % ({on_at})",
     )
     line(
-        p99[2]["p99"] < 20,
-        f"1. p99 at {CONNECTIONS} connections < 20 ms: highest {p99[2]['p99']:.1f} ms "
-        f"({p99[0]}); S's own p99 {s['p99']:.1f} ms",
+        p99.load["p99"] < 20,
+        f"1. p99 at {CONNECTIONS} connections < 20 ms: highest {p99.load['p99']:.1f} ms "
+        f"({p99.address}); S's own p99 {s['p99']:.1f} ms",
     )
     line(
-        single[3]["p99"] < 10,
-        f"1. p99 for a single user < 10 ms: highest {single[3]['p99']:.1f} ms ({single[0]})",
+        single.single["p99"] < 10,
+        f"1. p99 for a single user < 10 ms: highest {single.single['p99']:.1f} ms "
+        f"({single.address})",
     )
     line(
         off_share >= 15,

@@ -20,14 +20,14 @@ def warm_up() -> None:
     logged, and fails again where it is needed (a rules file that cannot be
     read holds comments unscreened, services._screened; a TLS problem leaves
     them unchecked)."""
-    from django import forms
+    from django.core import validators
 
     from . import screening, spam
 
     steps = {
         "the screening rules (comments will be held unscreened)": screening.rules,
-        "the e-mail address pattern": lambda: forms.EmailField().clean("warm-up@example.org"),
-        "the web address pattern": lambda: forms.URLField().clean("https://example.org/"),
+        "the e-mail address pattern": lambda: validators.validate_email("warm-up@example.org"),
+        "the web address pattern": lambda: validators.URLValidator()("https://example.org/"),
     }
     if spam.is_configured():
         steps["Akismet's TLS context"] = spam.tls_context

@@ -27,7 +27,8 @@ def site_head_links():
 @register.simple_tag(takes_context=True)
 def site_header(context):
     values = (
-        ("main_menu", tuple(context["main_menu"])),  # MenuLinks: hashable
+        # The context's lazy object, as the tuple of MenuLinks it stands for (hashable).
+        ("main_menu", tuple(context["main_menu"])),
         ("site_name", context["site_name"]),
         ("site_short_name", context["site_short_name"]),
     )
